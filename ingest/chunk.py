@@ -1,0 +1,194 @@
+"""Structure-following chunking: document → section → paragraphs → sentences.
+
+Paragraphs are packed into chunks of roughly `min_words`–`max_words` inside one section; a
+paragraph longer than `max_words` is split at sentence boundaries. Small neighbouring sections
+("Sagsprocedure", "Resume", "Indstilling") are merged so no chunk is a stray line, but a
+decision section always stands alone: it is what most questions are about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.document import Block, SourceDocument
+from ingest.sentences import split_sentences
+
+STANDALONE_SECTIONS = {"beslutning"}
+HEADING_SEPARATOR = " > "
+
+
+@dataclass
+class Chunk:
+    paragraphs: list[str]
+    sections: list[str]
+    heading_path: str
+    page_start: int = 0
+    page_end: int = 0
+    words: int = 0
+    standalone: bool = False
+    pages: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def section(self) -> str:
+        return " / ".join(dict.fromkeys(s for s in self.sections if s))
+
+
+@dataclass
+class _Unit:
+    text: str
+    words: int
+    page: int
+    section: str
+    heading_path: str
+    page_end: int = 0
+    is_heading: bool = False
+
+
+def chunk_document(doc: SourceDocument, min_words: int = 150, max_words: int = 350) -> list[Chunk]:
+    segments = _segments(doc.blocks, max_words)
+    chunks: list[Chunk] = []
+    for units in segments:
+        chunks.extend(_pack(units, min_words, max_words))
+    return _merge_small(chunks, min_words, max_words)
+
+
+def _segments(blocks: list[Block], max_words: int) -> list[list[_Unit]]:
+    """Units of text grouped by section, each unit at most `max_words` long."""
+    segments: list[list[_Unit]] = []
+    stack: list[tuple[int, str]] = []
+    current_key: tuple[str, str] | None = None
+    pending_headings: list[str] = []
+    for block in blocks:
+        if block.kind == "heading":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            stack.append((block.level, block.text))
+            pending_headings.append(block.text)
+            continue
+        path = HEADING_SEPARATOR.join(text for _, text in stack)
+        section = block.section or (stack[-1][1] if stack else "")
+        key = (block.section, block.section or path)
+        if key != current_key:
+            segments.append([])
+            current_key = key
+        # a heading inside a section stays visible in the text it introduces
+        for heading in pending_headings:
+            if heading != section:
+                segments[-1].append(
+                    _Unit(heading, len(heading.split()), block.page, section, path, is_heading=True)
+                )
+        pending_headings = []
+        for piece in _split_long(block.text, max_words):
+            unit = _Unit(piece, len(piece.split()), block.page, section, path)
+            unit.page_end = block.page_end or block.page
+            segments[-1].append(unit)
+    return [s for s in segments if s]
+
+
+def _split_long(text: str, max_words: int) -> list[str]:
+    if len(text.split()) <= max_words:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    count = 0
+    for sentence in split_sentences(text):
+        n = len(sentence.split())
+        if n > max_words:  # a "sentence" this long is a list or a table: cut by words
+            words = sentence.split()
+            parts = [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
+        else:
+            parts = [sentence]
+        for part in parts:
+            n = len(part.split())
+            if current and count + n > max_words:
+                pieces.append(" ".join(current))
+                current, count = [], 0
+            current.append(part)
+            count += n
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _pack(units: list[_Unit], min_words: int, max_words: int) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    current: Chunk | None = None
+    headings_at_end: set[str] = set()
+    for unit in units:
+        carried: list[str] = []
+        if current is not None and current.words + unit.words > max_words:
+            # a heading never ends a chunk: it moves on with the text it introduces
+            while current.paragraphs and current.paragraphs[-1] in headings_at_end:
+                carried.insert(0, current.paragraphs.pop())
+                current.words -= len(carried[0].split())
+            if current.paragraphs:
+                chunks.append(current)
+            current = None
+            headings_at_end.clear()
+        if current is None:
+            standalone = unit.section.lower() in STANDALONE_SECTIONS
+            current = Chunk(carried, [unit.section], unit.heading_path, standalone=standalone)
+            current.words = sum(len(h.split()) for h in carried)
+        if unit.is_heading:
+            headings_at_end.add(unit.text)
+        else:
+            headings_at_end.clear()
+        current.paragraphs.append(unit.text)
+        current.words += unit.words
+        if unit.page:
+            current.pages += [unit.page, unit.page_end or unit.page]
+    if current is not None:
+        chunks.append(current)
+    # a short tail after a full chunk joins its predecessor when it fits loosely
+    if len(chunks) >= 2 and chunks[-1].words < min_words // 2:
+        last = chunks[-1]
+        if chunks[-2].words + last.words <= int(max_words * 1.15):
+            chunks[-2].paragraphs += last.paragraphs
+            chunks[-2].words += last.words
+            chunks[-2].pages += last.pages
+            chunks.pop()
+    for chunk in chunks:
+        _set_pages(chunk)
+    return chunks
+
+
+def _merge_small(chunks: list[Chunk], min_words: int, max_words: int) -> list[Chunk]:
+    merged: list[Chunk] = []
+    for chunk in chunks:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and not prev.standalone
+            and not chunk.standalone
+            and (prev.words < min_words or chunk.words < min_words // 3)
+            and prev.words + chunk.words <= max_words
+        ):
+            if len(prev.sections) == 1:
+                prev.paragraphs = _with_heading(prev)
+            prev.paragraphs += _with_heading(chunk)
+            prev.sections += chunk.sections
+            prev.words += chunk.words
+            prev.pages += chunk.pages
+            if len(chunk.heading_path) < len(prev.heading_path) or not prev.heading_path:
+                prev.heading_path = prev.heading_path or chunk.heading_path
+            _set_pages(prev)
+            continue
+        merged.append(chunk)
+    return merged
+
+
+def _with_heading(chunk: Chunk) -> list[str]:
+    """Paragraphs of a chunk merged into another, led by its section name."""
+    name = chunk.section
+    if name and (not chunk.paragraphs or not chunk.paragraphs[0].startswith(name)):
+        return [f"{name}: {chunk.paragraphs[0]}", *chunk.paragraphs[1:]]
+    return list(chunk.paragraphs)
+
+
+def _set_pages(chunk: Chunk) -> None:
+    if chunk.pages:
+        chunk.page_start, chunk.page_end = min(chunk.pages), max(chunk.pages)

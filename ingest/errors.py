@@ -1,0 +1,48 @@
+"""Exceptions of the ingest layer.
+
+A `FileRejected` stops one file, never the run: the pipeline records its `reason` (plain Danish,
+shown to the user as is) and goes on. `IngestError` stops the run (no store, nothing ingested).
+"""
+
+
+class IngestError(Exception):
+    """The run as a whole cannot go on."""
+
+
+class FileRejected(Exception):
+    """One file cannot be ingested; `reason` says why in Danish, for the report."""
+
+    code = "rejected"
+    reason = "Filen kunne ikke indlæses."
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.reason)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.detail})" if self.detail else self.reason
+
+
+class UnsupportedFormat(FileRejected):
+    code = "unsupported"
+    reason = "Filtypen understøttes ikke."
+
+
+class EncryptedFile(FileRejected):
+    code = "encrypted"
+    reason = "Filen er krypteret eller beskyttet med adgangskode."
+
+
+class CorruptFile(FileRejected):
+    code = "corrupt"
+    reason = "Filen er beskadiget og kan ikke læses."
+
+
+class EmptyDocument(FileRejected):
+    code = "empty"
+    reason = "Filen indeholder ingen tekst (tom, eller kun billeder uden tekstlag)."
+
+
+class UndecodableText(FileRejected):
+    code = "undecodable"
+    reason = "Teksten kunne ikke afkodes (ukendt tegnsæt eller binære data)."

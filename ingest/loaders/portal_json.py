@@ -1,0 +1,109 @@
+"""FirstAgenda/Prepare meeting JSON, as many Danish municipalities publish it.
+
+One file is one meeting; every agenda item becomes its own document with the meeting's
+committee and date, the item's number, title and case number, and sections from the item's
+`<h3>` headings. Items titled "Lukket: …" are closed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ingest.clean import collapse_whitespace
+from ingest.document import Block, SourceDocument
+from ingest.errors import CorruptFile, UnsupportedFormat
+from ingest.loaders.html_blocks import html_to_blocks, parse_html
+from ingest.loaders.text import decode_bytes
+
+CLOSED_PREFIX = "lukket:"
+CONTAINER_HEADINGS = {"fremstilling", ""}  # wrappers around the real sections
+# Section names seen in portal items; some portals mark them <h4> instead of <h3>.
+KNOWN_SECTIONS = {
+    "beslutning", "sagsprocedure", "resume", "indstilling", "sagsbeskrivelse",
+    "sagsfremstilling", "supplerende sagsfremstilling", "økonomiske konsekvenser",
+    "øvrige konsekvenser", "øvrige forhold", "lovgrundlag", "tidsplan", "kommunikation",
+    "sagens forløb", "høring", "bilag", "historik", "baggrund",
+}  # fmt: skip
+
+
+def load_portal_json(path: Path) -> list[SourceDocument]:
+    try:
+        data = json.loads(decode_bytes(path.read_bytes()))
+    except json.JSONDecodeError as exc:
+        raise CorruptFile(f"ugyldig JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("Dagsordenpunkter"), list):
+        raise UnsupportedFormat("JSON-filen er ikke et mødeformat (mangler 'Dagsordenpunkter')")
+    meeting = data.get("Moede") or {}
+    committee = collapse_whitespace((data.get("Udvalg") or {}).get("Navn") or "")
+    meeting_date = _iso_date(meeting.get("Dato") or meeting.get("MeetingBeginUtc"))
+    doc_type = "referat" if meeting.get("Afsluttet") else "dagsorden"
+    meeting_id = str(data.get("Id") or meeting.get("Id") or path.stem)
+    return [
+        doc
+        for item in data["Dagsordenpunkter"]
+        if (doc := _item_document(item, committee, meeting_date, doc_type, meeting_id))
+    ]
+
+
+def _item_document(
+    item: dict[str, Any], committee: str, meeting_date: str, doc_type: str, meeting_id: str
+) -> SourceDocument | None:
+    name = collapse_whitespace(item.get("Navn") or item.get("Caption") or "")
+    closed = name.lower().startswith(CLOSED_PREFIX)
+    title = name[len(CLOSED_PREFIX) :].strip() if closed else name
+    number = item.get("Punktnummer") or item.get("Number") or ""
+    blocks: list[Block] = []
+    for field in item.get("Felter") or []:
+        html = (field or {}).get("Html") or ""
+        if html.strip():
+            blocks.extend(_sectioned(html_to_blocks(parse_html(html))))
+    if not blocks:
+        # a closed item usually has no public text; its title is still a fact worth finding
+        if not title:
+            return None
+        blocks = [Block(text=title)]
+    metadata: dict[str, str | int] = {
+        "title": title,
+        "item_title": title,
+        "item_number": str(number),
+        "case_number": str(item.get("SagsNummer") or item.get("CaseNumber") or ""),
+        "committee": committee,
+        "meeting_date": meeting_date,
+        "doc_type": doc_type,
+        "access": "closed" if closed else "public",
+    }
+    return SourceDocument(
+        blocks=blocks,
+        source_format="portal-json",
+        metadata=metadata,
+        identity=f"{meeting_id}:{item.get('Id') or number}",
+    )
+
+
+def _sectioned(blocks: list[Block]) -> list[Block]:
+    """Mark each block with its section (the nearest `<h3>`), dropping wrapper headings."""
+    out: list[Block] = []
+    section = ""
+    for block in blocks:
+        name = collapse_whitespace(block.text).rstrip(":")
+        if block.kind == "heading" and (block.level <= 3 or name.lower() in KNOWN_SECTIONS):
+            if name.lower() in CONTAINER_HEADINGS:
+                continue
+            section = name
+            out.append(Block(text=name, kind="heading", level=3, section=section))
+            continue
+        block.section = section
+        out.append(block)
+    return out
+
+
+def _iso_date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        return value[:10]

@@ -1,0 +1,88 @@
+"""Plain text and Markdown, including older Danish files in cp1252/latin-1.
+
+Paragraphs are separated by blank lines; a short line without closing punctuation that stands
+alone or opens a paragraph is a heading. Markdown `#` lines are headings by definition.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.clean import normalize_text
+from ingest.document import Block, SourceDocument
+from ingest.errors import UndecodableText
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_KEY_VALUE = re.compile(r"^[\w .-]{2,25}:\s")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 when valid, else cp1252 (a superset of latin-1 for text), else rejected."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data[:4096]:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        raise UndecodableText("filen ser binær ud")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    if len(_CONTROL.findall(text[:4096])) > 8:
+        raise UndecodableText("filen indeholder styretegn")
+    return text
+
+
+def load_text(path: Path) -> list[SourceDocument]:
+    text = normalize_text(decode_bytes(path.read_bytes()))
+    markdown = path.suffix.lower() in {".md", ".markdown"}
+    blocks = text_to_blocks(text, markdown=markdown)
+    return [
+        SourceDocument(
+            blocks=blocks,
+            source_format="markdown" if markdown else "txt",
+            header_text="\n".join(text.split("\n")[:40]),
+        )
+    ]
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 9
+        and len(line) <= 80
+        and line[-1] not in ".,;:!?"
+        and (line[0].isupper() or line[0].isdigit())
+        and any(ch.isalpha() for ch in line)
+        and not _KEY_VALUE.match(line)
+    )
+
+
+def text_to_blocks(text: str, markdown: bool = False) -> list[Block]:
+    """Blocks whose text keeps the source's line breaks; the cleaner joins them later."""
+    blocks: list[Block] = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [line for line in para.split("\n") if line.strip()]
+        while lines:
+            first = lines[0]
+            md = _MD_HEADING.match(first) if markdown else None
+            if md:
+                blocks.append(Block(text=md.group(2), kind="heading", level=len(md.group(1))))
+                lines = lines[1:]
+                continue
+            if (
+                not markdown
+                and _looks_like_heading(first)
+                and (len(lines) == 1 or len(lines[1]) > len(first) + 15)
+            ):
+                blocks.append(Block(text=first, kind="heading", level=2))
+                lines = lines[1:]
+                continue
+            blocks.append(Block(text="\n".join(lines)))
+            break
+    return blocks

@@ -1,0 +1,107 @@
+"""From a loaded document to store-ready passages: clean, describe, chunk, identify.
+
+The embedded string carries the document title and section before the text (the passage alone
+often does not say what it is about), but not the committee or date: Greve copies case texts
+from committee to committee, and identical inputs share one embedding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ingest.chunk import chunk_document
+from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
+from ingest.document import SourceDocument
+from ingest.metadata import (
+    find_case_number,
+    find_committee,
+    find_contact,
+    find_date,
+    guess_doc_type,
+    is_letterhead_line,
+)
+from vectorstore.records import Passage, PassageMetadata, stable_hash
+
+
+@dataclass
+class PreparedDocument:
+    doc_id: str
+    text: str
+    metadata: dict[str, str | int]
+    passages: list[Passage]
+    identity: str
+
+
+def prepare_document(
+    doc: SourceDocument,
+    source: str,
+    file_hash: str,
+    default_access: str = "public",
+    min_words: int = 150,
+    max_words: int = 350,
+) -> PreparedDocument:
+    blocks = clean_blocks(doc.blocks)
+    meta = describe(doc, blocks, source)
+    if not doc.metadata.get("access"):
+        meta["access"] = default_access
+    body = [b for b in blocks if not (b.kind != "heading" and is_letterhead_line(b.text))]
+    doc.blocks = body
+    text = "\n\n".join(b.text for b in body)
+    doc_id = stable_hash(collapse_whitespace(text).lower(), doc.identity)
+    passages = []
+    for index, chunk in enumerate(chunk_document(doc, min_words, max_words)):
+        header = " – ".join(p for p in (str(meta.get("title", "")), chunk.section) if p)
+        embed_text = f"{header}\n{chunk.text}" if header else chunk.text
+        pm = PassageMetadata(
+            source=source,
+            source_format=doc.source_format,
+            doc_id=doc_id,
+            chunk_id=stable_hash(doc_id, str(index), chunk.text),
+            chunk_index=index,
+            section=chunk.section,
+            heading_path=chunk.heading_path,
+            page_start=chunk.page_start,
+            page_end=chunk.page_end,
+            content_hash=stable_hash(collapse_whitespace(chunk.text).lower()),
+            embed_hash=stable_hash(embed_text),
+            file_hash=file_hash,
+            **{k: v for k, v in meta.items() if k in PassageMetadata.__dataclass_fields__},
+        )
+        passages.append(Passage(text=chunk.text, embed_text=embed_text, metadata=pm))
+    return PreparedDocument(doc_id, text, meta, passages, doc.identity)
+
+
+def describe(doc: SourceDocument, blocks, source: str) -> dict[str, str | int]:
+    """Loader metadata first, then what the letterhead and first page say, then the name."""
+    meta: dict[str, str | int] = dict(doc.metadata)
+    head = dehyphenate(doc.header_text) or "\n".join(b.text for b in blocks[:15])
+    stem = Path(source).stem
+    if not meta.get("title"):
+        meta["title"] = _title(blocks) or stem.replace("_", " ")
+    if not meta.get("meeting_date"):
+        found = find_date(head) or find_date(stem)
+        meta["meeting_date"] = found.isoformat() if found else ""
+    if not meta.get("case_number"):
+        meta["case_number"] = find_case_number(head)
+    if not meta.get("committee"):
+        meta["committee"] = find_committee(head[:3000])
+    if not meta.get("contact"):
+        meta["contact"] = find_contact(head)
+    if not meta.get("doc_type"):
+        meta["doc_type"] = guess_doc_type(str(meta["title"]), head[:600], stem)
+    iso = str(meta.get("meeting_date") or "")
+    meta["date_ordinal"] = date.fromisoformat(iso).toordinal() if iso else 0
+    return meta
+
+
+def _title(blocks) -> str:
+    """The first short block that is not letterhead: a heading or a title line."""
+    for block in blocks[:12]:
+        if block.kind == "table" or is_letterhead_line(block.text):
+            continue
+        if len(block.text.split()) <= 20:
+            return block.text[:200]
+        return block.text.split(". ")[0][:200]
+    return ""

@@ -1,0 +1,299 @@
+"""The ingest run: discover files → load → prepare → de-duplicate → embed once → upsert.
+
+Each file is handled on its own: a failure is recorded and the run goes on. A changed file's
+new passages are written before its stale ones are deleted, so a crash never loses a document.
+Vectors are looked up by the hash of the embedded string before anything is embedded, so a text
+copied between committees, or unchanged across a re-ingest, is embedded once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ingest.dedup import signature, signature_from_hex, signature_hex, similarity
+from ingest.errors import FileRejected, IngestError
+from ingest.loaders import load_file
+from ingest.passages import PreparedDocument, prepare_document
+from ingest.report import FileResult, IngestReport
+from vectorstore.catalog import FileCatalog, FileRecord
+from vectorstore.chroma import ChromaStore
+from vectorstore.records import Passage
+
+EMBED_BATCH = 32
+# Bump when loading, cleaning or chunking changes what passages a file yields: files processed
+# by another version are processed again (their unchanged texts keep their vectors).
+PIPELINE_VERSION = "1"
+
+
+class Progress(Protocol):
+    def files_total(self, n: int) -> None: ...
+    def file_started(self, source: str) -> None: ...
+    def file_done(self, result: FileResult) -> None: ...
+    def passages_total(self, n: int) -> None: ...
+    def passages_done(self, n: int) -> None: ...
+
+
+class _NoProgress:
+    def files_total(self, n: int) -> None: ...
+    def file_started(self, source: str) -> None: ...
+    def file_done(self, result: FileResult) -> None: ...
+    def passages_total(self, n: int) -> None: ...
+    def passages_done(self, n: int) -> None: ...
+
+
+@dataclass
+class IngestOptions:
+    default_access: str = "public"
+    min_words: int = 150
+    max_words: int = 350
+    near_duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-grams
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{PIPELINE_VERSION}:{self.min_words}:{self.max_words}:{self.default_access}"
+
+
+@dataclass(frozen=True)
+class DiscoveredFile:
+    path: Path
+    root: Path
+    source: str
+
+
+def discover(paths: Iterable[str | Path]) -> list[DiscoveredFile]:
+    """Files under the given paths, sources relative to each path, hidden files skipped."""
+    found: list[DiscoveredFile] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            root = path.resolve()
+            for file in sorted(path.rglob("*")):
+                rel = file.relative_to(path)
+                if file.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    found.append(DiscoveredFile(file, root, rel.as_posix()))
+        elif path.is_file():
+            found.append(DiscoveredFile(path, path.resolve().parent, path.name))
+        else:
+            raise IngestError(f"Stien findes ikke: {path}")
+    return found
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Ingestor:
+    def __init__(
+        self, store: ChromaStore, catalog: FileCatalog, options: IngestOptions | None = None
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.options = options or IngestOptions()
+        self.embedder = store.embedder
+
+    def run(
+        self, paths: Sequence[str | Path], prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        progress = progress or _NoProgress()
+        started = time.perf_counter()
+        report = IngestReport()
+        files = discover(paths)
+        progress.files_total(len(files))
+        known = {record.source: record for record in self.catalog.all()}
+        if prune:
+            roots = {str(Path(p).expanduser().resolve()) for p in paths if Path(p).is_dir()}
+            self._prune(roots, files, known, report)
+        for file in files:
+            progress.file_started(file.source)
+            result = self._ingest_file(file, known, report, progress)
+            report.add(result)
+            progress.file_done(result)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- one file ----------------------------------------------------------------------------
+
+    def _ingest_file(
+        self, file: DiscoveredFile, known: dict[str, FileRecord], report: IngestReport, progress
+    ) -> FileResult:
+        t0 = time.perf_counter()
+        try:
+            digest = file_hash(file.path)
+        except OSError as exc:
+            return FileResult(file.source, "failed", reason=f"Filen kunne ikke læses: {exc}")
+        previous = known.get(file.source)
+        if (
+            previous is not None
+            and previous.file_hash == digest
+            and previous.pipeline == self.options.fingerprint
+        ):
+            return FileResult(
+                file.source,
+                "unchanged",
+                previous.n_documents,
+                previous.n_passages,
+                alternate_of=previous.alternate_of,
+            )
+        same_bytes = next(
+            (r for r in known.values() if r.file_hash == digest and r.status == "indexed"), None
+        )
+        if same_bytes is not None and same_bytes.source != file.source:
+            return self._record_alternate(file, digest, same_bytes.source, known, previous)
+        try:
+            docs = load_file(file.path)
+            prepared = [
+                prepare_document(
+                    doc,
+                    file.source,
+                    digest,
+                    self.options.default_access,
+                    self.options.min_words,
+                    self.options.max_words,
+                )
+                for doc in docs
+            ]
+        except FileRejected as exc:
+            report.parse_seconds += time.perf_counter() - t0
+            return FileResult(file.source, "failed", reason=str(exc), code=exc.code)
+        report.pages += sum(doc.pages for doc in docs)
+        sig = None
+        if len(prepared) == 1 and not prepared[0].identity:
+            sig = signature(prepared[0].text)
+            original = self._rendition_of(prepared[0], sig, file.source, known)
+            if original is not None:
+                report.parse_seconds += time.perf_counter() - t0
+                return self._record_alternate(file, digest, original, known, previous)
+        report.parse_seconds += time.perf_counter() - t0
+
+        passages = [p for doc in prepared for p in doc.passages]
+        progress.passages_total(len(passages))
+        self._write(passages, file.source, report, progress)
+        first = prepared[0].metadata if prepared else {}
+        record = FileRecord(
+            source=file.source,
+            file_hash=digest,
+            root=str(file.root),
+            pipeline=self.options.fingerprint,
+            status="indexed",
+            source_format=docs[0].source_format if docs else "",
+            doc_ids=",".join(d.doc_id for d in prepared),
+            n_documents=len(prepared),
+            n_passages=len(passages),
+            title=str(first.get("title", "")) if len(prepared) == 1 else "",
+            doc_type=str(first.get("doc_type", "")),
+            committee=str(first.get("committee", "")),
+            meeting_date=str(first.get("meeting_date", "")),
+            signature=signature_hex(sig) if sig is not None else "",
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        self.catalog.put(record)
+        known[file.source] = record
+        status = "updated" if previous is not None else "indexed"
+        return FileResult(file.source, status, len(prepared), len(passages))
+
+    def _rendition_of(
+        self, doc: PreparedDocument, sig: np.ndarray, source: str, known: dict[str, FileRecord]
+    ) -> str | None:
+        """The source of an indexed file holding the same document, if any."""
+        best, best_score = None, self.options.near_duplicate_threshold
+        for record in known.values():
+            if record.source == source or record.status != "indexed":
+                continue
+            if record.doc_ids == doc.doc_id:
+                return record.source
+            other = signature_from_hex(record.signature) if record.signature else None
+            if other is not None and (score := similarity(sig, other)) >= best_score:
+                best, best_score = record.source, score
+        return best
+
+    def _record_alternate(
+        self,
+        file: DiscoveredFile,
+        digest: str,
+        original: str,
+        known: dict[str, FileRecord],
+        previous: FileRecord | None,
+    ) -> FileResult:
+        if previous is not None and previous.status == "indexed":
+            self.store.delete_source(file.source)
+        record = FileRecord(
+            source=file.source,
+            file_hash=digest,
+            root=str(file.root),
+            pipeline=self.options.fingerprint,
+            status="alternate",
+            alternate_of=original,
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        self.catalog.put(record)
+        known[file.source] = record
+        return FileResult(file.source, "alternate", alternate_of=original)
+
+    # -- embedding and writing -----------------------------------------------------------------
+
+    def _write(self, passages: list[Passage], source: str, report: IngestReport, progress) -> None:
+        t0 = time.perf_counter()
+        old_ids = set(self.store.ids_where({"source": source}))
+        reuse = self.store.vectors_for_embed_hashes(p.metadata.embed_hash for p in passages)
+        report.store_seconds += time.perf_counter() - t0
+        todo: dict[str, str] = {}
+        for p in passages:
+            if p.metadata.embed_hash in reuse or p.metadata.embed_hash in todo:
+                report.passages_reused += 1
+            else:
+                todo[p.metadata.embed_hash] = p.embed_text
+        hashes = list(todo)
+        done = len(passages) - len(hashes)
+        progress.passages_done(done)
+        for start in range(0, len(hashes), EMBED_BATCH):
+            batch = hashes[start : start + EMBED_BATCH]
+            t1 = time.perf_counter()
+            vectors = self.embedder.embed_passages([todo[h] for h in batch])
+            report.embed_seconds += time.perf_counter() - t1
+            report.tokens_embedded += sum(self.embedder.count_tokens(todo[h]) for h in batch)
+            report.passages_embedded += len(batch)
+            reuse.update(zip(batch, vectors, strict=True))
+            progress.passages_done(len(batch))
+        t2 = time.perf_counter()
+        if passages:
+            matrix = np.stack([reuse[p.metadata.embed_hash] for p in passages])
+            self.store.upsert(passages, matrix)
+        stale = old_ids - {p.chunk_id for p in passages}
+        self.store.delete_ids(stale)
+        report.store_seconds += time.perf_counter() - t2
+
+    # -- pruning -----------------------------------------------------------------------------
+
+    def _prune(
+        self,
+        roots: set[str],
+        files: list[DiscoveredFile],
+        known: dict[str, FileRecord],
+        report: IngestReport,
+    ) -> None:
+        """Forget files that were ingested from these folders and are gone now."""
+        present = {f.source for f in files}
+        gone = [r for r in known.values() if r.root in roots and r.source not in present]
+        gone_sources = {r.source for r in gone}
+        for record in gone:
+            self.store.delete_source(record.source)
+            self.catalog.remove(record.source)
+            known.pop(record.source, None)
+            report.add(FileResult(record.source, "pruned", record.n_documents, record.n_passages))
+        # alternates of a pruned file are ingested afresh in this run
+        for record in list(known.values()):
+            if record.status == "alternate" and record.alternate_of in gone_sources:
+                self.catalog.remove(record.source)
+                known.pop(record.source)

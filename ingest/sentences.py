@@ -1,0 +1,37 @@
+"""A Danish sentence splitter for chunking long paragraphs.
+
+A regex with an abbreviation list: fast enough for the whole corpus (library splitters with
+Danish rules cost milliseconds per paragraph), and good enough for choosing chunk boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = {
+    "bl.a", "f.eks", "jf", "kr", "mio", "mia", "nr", "ca", "pkt", "stk", "mv", "m.m", "dvs",
+    "evt", "inkl", "ekskl", "vedr", "iflg", "ift", "pga", "mht", "hhv", "osv", "kl", "tlf",
+    "fx", "pct", "s", "d", "dec", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "okt",
+    "nov", "ref", "adm", "afd", "pr", "m.fl", "t.o.m", "f.o.m", "o.l", "el", "vejl",
+    "bek", "lbk", "ff", "jr", "hr", "fru", "dr", "prof", "ang", "red",
+}  # fmt: skip
+_CANDIDATE = re.compile(r"([.!?…]+[\"”’)]*)\s+(?=[\"“”(]?[A-ZÆØÅ0-9•])")
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    start = 0
+    for match in _CANDIDATE.finditer(text):
+        end = match.end(1)
+        before = text[start:end]
+        word = re.search(r"([\w.]+)\.$", before)
+        if match.group(1) == "." and word:
+            token = word.group(1).lower()
+            if token in ABBREVIATIONS or re.fullmatch(r"\d{1,2}", token) or len(token) == 1:
+                continue  # "f.eks.", "kr.", "5. december", "A."
+        sentences.append(text[start:end].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences

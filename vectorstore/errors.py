@@ -1,0 +1,21 @@
+"""Exceptions raised by the vector store layer.
+
+Callers at the edges (CLI, UI) catch `VectorStoreError` and show its message; the message is
+written for a person, the subclass is for code that needs to react differently.
+"""
+
+
+class VectorStoreError(Exception):
+    """Base class for every failure of the store, its index or its embedders."""
+
+
+class StoreUnavailableError(VectorStoreError):
+    """The store folder or server cannot be opened."""
+
+
+class EmbedderMismatchError(VectorStoreError):
+    """The collection was built with a different embedder than the one offered."""
+
+
+class EmbedderUnavailableError(VectorStoreError):
+    """An embedding model cannot be loaded (missing package, missing local files)."""

@@ -1,0 +1,80 @@
+"""The passage record: one chunk of a document with flat, Chroma-compatible metadata.
+
+Every field a citation or a filter needs lives in the metadata, so a passage read back from the
+store can be cited without going back to the source file. Chroma metadata cannot hold None, so
+unknown strings are "" and unknown integers 0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+ACCESS_LEVELS = ("public", "internal", "closed")
+DOC_TYPES = ("referat", "dagsorden", "opsamling", "politik", "notat", "andet")
+
+
+def stable_hash(*parts: str, length: int = 16) -> str:
+    """A short, stable hex digest (blake2b) of the joined parts."""
+    h = hashlib.blake2b(digest_size=length)
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+@dataclass
+class PassageMetadata:
+    source: str = ""
+    source_format: str = ""
+    doc_id: str = ""
+    chunk_id: str = ""
+    chunk_index: int = 0
+    title: str = ""
+    doc_type: str = "andet"
+    committee: str = ""
+    meeting_date: str = ""  # ISO date, "" when unknown
+    date_ordinal: int = 0  # date.toordinal(), 0 when unknown
+    case_number: str = ""
+    item_number: str = ""
+    item_title: str = ""
+    section: str = ""
+    heading_path: str = ""
+    page_start: int = 0  # 1-based; 0 when the source has no pages
+    page_end: int = 0
+    access: str = "public"
+    contact: str = ""
+    content_hash: str = ""  # hash of the passage text alone
+    embed_hash: str = ""  # hash of the exact string given to the embedder
+    file_hash: str = ""  # hash of the source file's bytes
+
+    def to_chroma(self) -> dict[str, str | int]:
+        return asdict(self)
+
+    @classmethod
+    def from_chroma(cls, meta: dict[str, Any] | None) -> PassageMetadata:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (meta or {}).items() if k in known})
+
+
+@dataclass
+class Passage:
+    """A chunk ready for the store: what is shown (`text`) and what is embedded (`embed_text`)."""
+
+    text: str
+    embed_text: str
+    metadata: PassageMetadata = field(default_factory=PassageMetadata)
+
+    @property
+    def chunk_id(self) -> str:
+        return self.metadata.chunk_id
+
+
+@dataclass
+class StoredPassage:
+    """A passage read back from the store."""
+
+    chunk_id: str
+    text: str
+    metadata: PassageMetadata
