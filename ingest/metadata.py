@@ -36,8 +36,9 @@ _CONTACT = re.compile(
     r"^\s*(?:kontakt(?:person)?|sagsbehandlere?|udarbejdet af)\s*[:.]\s*(.+)$", re.I | re.M
 )
 _COMMITTEE = re.compile(
-    r"\b((?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|,\s+|\s+og\s+))*[A-ZÆØÅ][\wæøå-]*udvalg)"
-    r"(?:et|ets|s)?\b|\b(Byråd|Kommunalbestyrelse|Magistrat)(?:et|ets|en|ens)?\b"
+    r"\b((?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|,\s+|\s+og\s+))*[\wæøå][\wæøå-]*udvalg)"
+    r"(?:et|ets|s)?\b|\b(Byråd|Kommunalbestyrelse|Magistrat)(?:et|ets|en|ens)?\b",
+    re.IGNORECASE,
 )
 LETTERHEAD_LINE = re.compile(
     r"^\s*(?:dato|sagsid|sags-?nr\.?|sagsnummer|j\.\s?nr\.?|kontakt(?:person)?|e-?mail|"
@@ -99,18 +100,32 @@ def find_committee(text: str) -> str:
     counts: Counter[str] = Counter()
     for match in _COMMITTEE.finditer(text):
         if match.group(1):
-            counts[match.group(1)[0].upper() + match.group(1)[1:] + "et"] += 1
+            counts[_committee_case(" ".join(match.group(1).split())) + "et"] += 1
         else:
-            counts[match.group(2) + ("en" if match.group(2).endswith("e") else "et")] += 1
+            name = match.group(2).capitalize()
+            counts[name + ("en" if name.endswith("e") else "et")] += 1
     return counts.most_common(1)[0][0] if counts else ""
 
 
+def _committee_case(name: str) -> str:
+    """ "TEKNIK- OG MILJØUDVALG" and "økonomiudvalg" → "Teknik- og Miljøudvalg", "Økonomiudvalg"."""
+    if name.isupper() or name.islower():
+        return " ".join(w if w.lower() == "og" else w.capitalize() for w in name.lower().split())
+    return name[0].upper() + name[1:]
+
+
 def guess_doc_type(*texts: str) -> str:
+    """The type whose telling word comes first, trying each text in turn (title first)."""
     for text in texts:
         lowered = text.lower()
-        for doc_type, words in DOC_TYPE_WORDS:
-            if any(word in lowered for word in words):
-                return doc_type
+        found = [
+            (pos, doc_type)
+            for doc_type, words in DOC_TYPE_WORDS
+            for word in words
+            if (pos := lowered.find(word)) >= 0
+        ]
+        if found:
+            return min(found)[1]
     return "andet"
 
 

@@ -55,6 +55,10 @@ def test_committee_in_definite_form():
     assert find_committee(text) == "Økonomiudvalget"
     assert find_committee("Sagen afgøres af Byrådet") == "Byrådet"
     assert find_committee("intet udvalg nævnt") == ""
+    assert find_committee("LINDBÆK KOMMUNE\nTEKNIK- OG MILJØUDVALGET\nREFERAT") == (
+        "Teknik- og Miljøudvalget"
+    )
+    assert find_committee("Klima-, Teknik- og Miljøudvalget") == "Klima-, Teknik- og Miljøudvalget"
 
 
 def test_contact_and_doc_type():
@@ -63,3 +67,4 @@ def test_contact_and_doc_type():
     assert guess_doc_type("Forslag til Klimapolitik – i høring") == "politik"
     assert guess_doc_type("Juridisk notat") == "notat"
     assert guess_doc_type("Noget helt andet") == "andet"
+    assert guess_doc_type("REFERAT\n1. Godkendelse af dagsorden") == "referat"

@@ -113,6 +113,15 @@ def _page_lines(page, number: int) -> list[_Line]:
     return lines
 
 
+def _continues(previous: _Line, line: _Line) -> bool:
+    """Whether a text block goes on from the previous one (a sentence or word cut by a break)."""
+    if not previous.text:
+        return False
+    if previous.text.endswith(("-", "\u2010")):
+        return True
+    return not previous.text.endswith((".", "!", "?", ":", ";")) and line.text[:1].islower()
+
+
 def _blocks(lines: list[_Line]) -> list[Block]:
     sizes: Counter[float] = Counter()
     for ln in lines:
@@ -159,11 +168,13 @@ def _blocks(lines: list[_Line]) -> list[Block]:
             previous = ln
             continue
         level = heading_level(ln)
+        new_block = previous is not None and (
+            ln.block != previous.block or ln.page != previous.page
+        )
         boundary = (
             previous is None
             or level != current_level
-            or (ln.page != previous.page and current_level)
-            or (ln.block != previous.block and (level or current_level))
+            or (new_block and (level or current_level or not _continues(previous, ln)))
         )
         if boundary:
             flush()

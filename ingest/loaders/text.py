@@ -15,6 +15,7 @@ from ingest.errors import UndecodableText
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _KEY_VALUE = re.compile(r"^[\w .-]{2,25}:\s")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
@@ -41,6 +42,8 @@ def decode_bytes(data: bytes) -> str:
 def load_text(path: Path) -> list[SourceDocument]:
     text = normalize_text(decode_bytes(path.read_bytes()))
     markdown = path.suffix.lower() in {".md", ".markdown"}
+    if markdown:
+        text = _MD_EMPHASIS.sub(r"\2", text)
     blocks = text_to_blocks(text, markdown=markdown)
     return [
         SourceDocument(
