@@ -14,7 +14,7 @@ from rich.table import Table
 from ingest.errors import IngestError
 from ui.config import load_settings
 from ui.messages import danish_message
-from vectorstore.errors import VectorStoreError
+from vectorstore.errors import StoreUnavailableError, VectorStoreError
 
 app = typer.Typer(
     help="Referent: spørg i kommunens dokumenter og få svar med kilder.",
@@ -75,43 +75,171 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _date(value: str | None, option: str):
+    if not value:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} skal være en dato som 2023-06-19.", 2)
+
+
+def _retriever(store, chroma_url):
+    from ui.factory import build_retriever
+
+    settings = load_settings(store_dir=store, chroma_url=chroma_url)
+    try:
+        return build_retriever(settings)
+    except StoreUnavailableError:
+        fail(
+            f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}. "
+            "Kør først `referent ingest MAPPE` for at indlæse dokumenter."
+        )
+    except VectorStoreError as exc:
+        fail(danish_message(exc))
+
+
 @app.command()
 def search(
     question: Annotated[str, typer.Argument(help="Spørgsmålet på dansk.")],
     store: StoreOption = None,
     chroma_url: UrlOption = None,
-    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Antal resultater.")] = 5,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Antal resultater.")] = 10,
+    committee: Annotated[str | None, typer.Option(help="Udvalg, fx 'Økonomiudvalget'.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Fra dato (ÅÅÅÅ-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Til dato (ÅÅÅÅ-MM-DD).")] = None,
+    doc_type: Annotated[
+        str | None, typer.Option("--doc-type", help="referat, dagsorden, opsamling, …")
+    ] = None,
+    case: Annotated[str | None, typer.Option("--case", help="Sagsnummer.")] = None,
+    source: Annotated[str | None, typer.Option(help="Del af kildens filnavn.")] = None,
+    access: Annotated[
+        str, typer.Option(help="Adgangsniveau: public, internal eller closed.")
+    ] = "public",
+    mode: Annotated[str, typer.Option(help="hybrid, dense eller bm25.")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Resultater som JSON.")] = False,
 ) -> None:
-    """Søg i lageret (foreløbig kun semantisk søgning; offentlige passager)."""
-    from ui.factory import build_store
+    """Søg i dokumenterne (hybrid: semantisk + nøgleord), med filtre."""
+    from vectorstore.filters import SearchFilters
+    from vectorstore.hybrid import MODES, InvalidQueryError
 
-    if not question.strip():
-        fail("Skriv et spørgsmål.", 2)
-    settings = load_settings(store_dir=store, chroma_url=chroma_url)
+    if access not in ("public", "internal", "closed"):
+        fail("--access skal være public, internal eller closed.", 2)
+    if mode not in MODES:
+        fail("--mode skal være hybrid, dense eller bm25.", 2)
+    filters = SearchFilters(
+        committee=committee,
+        date_from=_date(date_from, "--from"),
+        date_to=_date(date_to, "--to"),
+        doc_type=doc_type,
+        case_number=case,
+        source=source,
+        access=access,
+    )
+    retriever = _retriever(store, chroma_url)
     try:
-        hits = build_store(settings, create=False).dense_search(
-            question[:2000], k=k, where={"access": "public"}
-        )
+        result = retriever.retrieve(question, k=k, filters=filters, mode=mode)
+    except InvalidQueryError:
+        fail("Skriv et spørgsmål (det var tomt).", 2)
+        return
     except VectorStoreError as exc:
-        fail(danish_message(exc) + " Kør først `referent ingest MAPPE`.")
+        fail(danish_message(exc))
         return
     if as_json:
-        rows = [
-            {"source": p.metadata.source, "text": p.text, "score": round(score, 4),
-             **p.metadata.to_chroma()}
-            for p, score in hits
-        ]  # fmt: skip
+        rows = [hit.to_dict() for hit in result.hits]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        if result.empty_reason:
+            err.print(result.empty_reason)
         return
     out = Console()
-    if not hits:
-        out.print("Ingen resultater.")
-    for rank, (p, score) in enumerate(hits, start=1):
-        m = p.metadata
-        where = " · ".join(x for x in (m.committee, m.meeting_date, m.title, m.section) if x)
-        out.print(f"[bold]{rank}.[/] {where}  [dim]({m.source}, {score:.3f})[/]")
-        out.print(f"   {p.text[:300]}{'…' if len(p.text) > 300 else ''}\n")
+    if result.truncated:
+        out.print("[yellow]Spørgsmålet var meget langt; kun begyndelsen er brugt.[/]")
+    if not result.hits:
+        out.print(result.empty_reason or "Ingen resultater.")
+    for rank, hit in enumerate(result.hits, start=1):
+        m = hit.metadata
+        where = " · ".join(
+            x
+            for x in (m.committee, m.meeting_date, f"punkt {m.item_number}" if m.item_number
+                      else "", m.title, m.section, f"sag {m.case_number}" if m.case_number
+                      else "", f"s. {m.page_start}" if m.page_start else "")
+            if x
+        )  # fmt: skip
+        out.print(f"[bold]{rank}.[/] {where}  [dim]({m.source}, {hit.score:.4f})[/]")
+        out.print(f"   {hit.text[:400]}{'…' if len(hit.text) > 400 else ''}")
+        if hit.also_in:
+            places = "; ".join(f"{a['committee']} {a['meeting_date']}" for a in hit.also_in)
+            out.print(f"   [dim]Samme tekst også i: {places}[/]")
+        out.print()
+
+
+@app.command(name="eval")
+def evaluate_cmd(
+    questions: Annotated[Path, typer.Argument(help="Spørgsmål i JSONL (se shared/eval).")],
+    store: StoreOption = None,
+    chroma_url: UrlOption = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 eller all.")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Resultat som JSON.")] = False,
+) -> None:
+    """Mål søgekvaliteten på et spørgsmålssæt: recall@1/5/10, MRR@10, latens."""
+    from assistant.evaluate import evaluate, load_questions
+
+    if not questions.is_file():
+        fail(f"Filen findes ikke: {questions}", 2)
+    try:
+        qs = load_questions(questions)
+    except (ValueError, KeyError) as exc:
+        fail(f"Spørgsmålsfilen kunne ikke læses: {exc}", 2)
+        return
+    modes = ["dense", "bm25", "hybrid"] if mode == "all" else [mode]
+    retriever = _retriever(store, chroma_url)
+    retriever.retrieve("opvarmning", k=1)  # build or load the BM25 index outside the timing
+    reports = [evaluate(retriever, qs, k=k, mode=m) for m in modes]
+    if as_json:
+        data = [r.to_dict() for r in reports]
+        sys.stdout.write(json.dumps(data if len(data) > 1 else data[0], ensure_ascii=False,
+                                    indent=2) + "\n")  # fmt: skip
+        return
+    print_eval(reports)
+
+
+def print_eval(reports) -> None:
+    out = Console()
+    table = Table(title="Søgekvalitet")
+    table.add_column("Mål")
+    for r in reports:
+        table.add_column(r.mode, justify="right")
+    rows = [
+        ("recall@1", lambda r: f"{r.recall(1):.2f}"),
+        ("recall@5", lambda r: f"{r.recall(5):.2f}"),
+        ("recall@10", lambda r: f"{r.recall(10):.2f}"),
+        ("MRR@10", lambda r: f"{r.mrr():.3f}"),
+        ("recall@5, kun viste kilde", lambda r: f"{r.strict_recall(5):.2f}"),
+        ("latens p50 (ms)", lambda r: f"{r.latency_ms()['p50']:.0f}"),
+        ("latens p95 (ms)", lambda r: f"{r.latency_ms()['p95']:.0f}"),
+    ]
+    for label, fn in rows:
+        table.add_row(label, *(fn(r) for r in reports))
+    out.print(table)
+    last = reports[-1]
+    kinds = Table(title=f"Pr. spørgsmålstype ({last.mode})")
+    for col in ("type", "n", "recall@1", "recall@5", "recall@10", "MRR@10"):
+        kinds.add_column(col, justify="right" if col != "type" else "left")
+    for kind, v in last.per_kind().items():
+        kinds.add_row(kind, str(v["n"]), f"{v['recall@1']:.2f}", f"{v['recall@5']:.2f}",
+                      f"{v['recall@10']:.2f}", f"{v['mrr@10']:.3f}")  # fmt: skip
+    out.print(kinds)
+    misses = last.misses()
+    if misses:
+        out.print(f"[bold]Ikke fundet i top {last.k} ({last.mode}):[/]")
+        for r in misses:
+            first = r.top[0] if r.top else None
+            out.print(f"- {r.question.id}: {r.question.question}")
+            if first:
+                out.print(f"  [dim]Først i stedet: {first.source} – {first.text[:120]}…[/]")
 
 
 def print_report(report) -> None:

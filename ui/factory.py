@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from assistant.retrieve import Retriever
 from ingest.pipeline import IngestOptions, Ingestor
 from ui.config import Settings
 from vectorstore.catalog import FileCatalog
@@ -12,6 +16,8 @@ from vectorstore.embeddings import (
     SentenceTransformerEmbeddings,
 )
 from vectorstore.errors import VectorStoreError
+from vectorstore.hybrid import HybridSearcher
+from vectorstore.lexical import LexicalIndexManager
 
 ST_PREFIX = "sentence-transformers:"
 
@@ -42,3 +48,17 @@ def build_ingestor(settings: Settings) -> Ingestor:
         max_words=settings.chunk_max_words,
     )
     return Ingestor(store, FileCatalog(store.client, f"{settings.collection}-files"), options)
+
+
+def lexical_folder(settings: Settings) -> Path:
+    """Beside the data it derives from: in the store folder, or a cache folder for a server."""
+    if settings.chroma_url:
+        tag = re.sub(r"[^A-Za-z0-9]+", "-", settings.chroma_url).strip("-")
+        return settings.cache_dir / f"bm25-{tag}-{settings.collection}"
+    return settings.store_dir / f"bm25-{settings.collection}"
+
+
+def build_retriever(settings: Settings) -> Retriever:
+    """A retriever over an existing store; a missing store is an error, not an empty one."""
+    store = build_store(settings, create=False)
+    return Retriever(HybridSearcher(store, LexicalIndexManager(store, lexical_folder(settings))))

@@ -7,6 +7,7 @@ index would make every similarity meaningless.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,17 @@ class ChromaStore:
             meta["dimension"] = dim
             self.collection.modify(metadata=meta)
 
+    def _bump_generation(self) -> None:
+        """Mark the contents as changed, so derived indexes (BM25) know they are stale."""
+        meta = dict(self.collection.metadata or {})
+        meta["generation"] = uuid.uuid4().hex
+        self.collection.modify(metadata=meta)
+
+    def generation(self) -> str:
+        """An id that changes whenever passages are written or deleted, by any client."""
+        fresh = self.client.get_collection(self.collection_name, embedding_function=None)
+        return str((fresh.metadata or {}).get("generation", ""))
+
     # -- writing ---------------------------------------------------------------------------
 
     def upsert(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
@@ -131,11 +143,14 @@ class ChromaStore:
                 documents=[passages[i].text for i in idx],
                 metadatas=[passages[i].metadata.to_chroma() for i in idx],
             )
+        self._bump_generation()
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for batch in _batches(ids, self.max_batch_size):
             self.collection.delete(ids=list(batch))
+        if ids:
+            self._bump_generation()
 
     def delete_source(self, source: str) -> int:
         ids = self.ids_where({"source": source})
@@ -204,12 +219,18 @@ class ChromaStore:
     # -- searching ---------------------------------------------------------------------------
 
     def dense_search(
-        self, query: str, k: int = 10, where: dict[str, Any] | None = None
+        self,
+        query: str | np.ndarray,
+        k: int = 10,
+        where: dict[str, Any] | None = None,
     ) -> list[tuple[StoredPassage, float]]:
-        """Nearest passages to the query by cosine similarity (1 - distance), best first."""
-        if self.count() == 0:
+        """Nearest passages by cosine similarity (1 - distance), best first.
+
+        `query` is the question, or its vector when the caller has embedded it already.
+        """
+        if k <= 0 or self.count() == 0:
             return []
-        vector = self.embedder.embed_query_array(query)
+        vector = self.embedder.embed_query_array(query) if isinstance(query, str) else query
         got = self.collection.query(
             query_embeddings=[vector],
             n_results=k,

@@ -78,3 +78,32 @@ class StoredPassage:
     chunk_id: str
     text: str
     metadata: PassageMetadata
+
+
+@dataclass
+class Hit:
+    """A search result with everything a citation needs, and where else its text appears."""
+
+    chunk_id: str
+    text: str
+    metadata: PassageMetadata
+    score: float
+    dense_rank: int | None = None  # 1-based rank in each retriever, None when absent
+    lexical_rank: int | None = None
+    also_in: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return self.metadata.source
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.metadata.source,
+            "text": self.text,
+            "score": round(self.score, 6),
+            "chunk_id": self.chunk_id,
+            "dense_rank": self.dense_rank,
+            "lexical_rank": self.lexical_rank,
+            "also_in": self.also_in,
+            **{k: v for k, v in self.metadata.to_chroma().items() if k not in {"source"}},
+        }

@@ -1,0 +1,140 @@
+"""Hybrid search: dense (Chroma) and BM25 fused by reciprocal-rank fusion, filters inside both.
+
+Passages whose text is identical (a case text copied from committee to committee, an agenda and
+its minutes) collapse into one result, shown from its most recent meeting, listing the others.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from vectorstore.chroma import ChromaStore
+from vectorstore.errors import VectorStoreError
+from vectorstore.filters import SearchFilters, resolve
+from vectorstore.lexical import LexicalIndexManager
+from vectorstore.records import Hit, StoredPassage
+
+MODES = ("hybrid", "dense", "bm25")
+MAX_QUERY_CHARS = 2000  # ~512 tokens: what the embedder reads; the rest adds cost, not meaning
+
+
+class InvalidQueryError(VectorStoreError):
+    """The question cannot be searched (empty after trimming)."""
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    empty_reason: str = ""  # why there are no hits, when a filter excluded everything
+    truncated: bool = False
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class HybridSearcher:
+    def __init__(
+        self,
+        store: ChromaStore,
+        lexical: LexicalIndexManager,
+        candidates: int = 50,
+        rrf_k: int = 60,
+    ) -> None:
+        self.store = store
+        self.lexical = lexical
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: str = "hybrid",
+    ) -> SearchResult:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        query = " ".join((query or "").split())
+        if not query:
+            raise InvalidQueryError("The question is empty.")
+        truncated = len(query) > MAX_QUERY_CHARS
+        query = query[:MAX_QUERY_CHARS]
+        filters = filters or SearchFilters()
+        timings: dict[str, float] = {}
+
+        t0 = time.perf_counter()
+        index = self.lexical.current()
+        resolved = resolve(filters, index.meta)
+        timings["filters"] = (time.perf_counter() - t0) * 1000
+        if resolved.empty_reason:
+            return SearchResult([], resolved.empty_reason, truncated, timings)
+        n = max(self.candidates, k * 3)
+
+        dense: list[tuple[StoredPassage, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            t1 = time.perf_counter()
+            vector = self.store.embedder.embed_query_array(query)
+            timings["embed"] = (time.perf_counter() - t1) * 1000
+            t2 = time.perf_counter()
+            dense = self.store.dense_search(vector, n, resolved.where())
+            timings["dense"] = (time.perf_counter() - t2) * 1000
+        if mode in ("hybrid", "bm25"):
+            t3 = time.perf_counter()
+            lexical = index.search(query, n, resolved.mask(index.meta))
+            timings["bm25"] = (time.perf_counter() - t3) * 1000
+
+        t4 = time.perf_counter()
+        hits = self._fuse(dense, lexical)
+        hits = collapse_duplicates(hits)[:k]
+        timings["fuse"] = (time.perf_counter() - t4) * 1000
+        return SearchResult(hits, "", truncated, timings)
+
+    def _fuse(
+        self, dense: list[tuple[StoredPassage, float]], lexical: list[tuple[str, float]]
+    ) -> list[Hit]:
+        hits: dict[str, Hit] = {}
+        for rank, (passage, _similarity) in enumerate(dense, start=1):
+            hits[passage.chunk_id] = Hit(
+                passage.chunk_id, passage.text, passage.metadata, 0.0, dense_rank=rank
+            )
+        missing = [cid for cid, _ in lexical if cid not in hits]
+        for passage in self.store.get(missing):
+            hits[passage.chunk_id] = Hit(passage.chunk_id, passage.text, passage.metadata, 0.0)
+        for rank, (cid, _score) in enumerate(lexical, start=1):
+            if cid in hits:
+                hits[cid].lexical_rank = rank
+        for hit in hits.values():
+            hit.score = sum(
+                1.0 / (self.rrf_k + r) for r in (hit.dense_rank, hit.lexical_rank) if r is not None
+            )
+        return sorted(hits.values(), key=lambda h: (-h.score, h.chunk_id))
+
+
+def collapse_duplicates(hits: list[Hit]) -> list[Hit]:
+    """One result per distinct text, shown from its most recent document, the rest listed."""
+    groups: dict[str, list[Hit]] = {}
+    order: list[str] = []
+    for hit in hits:
+        key = hit.metadata.content_hash or hit.chunk_id
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(hit)
+    collapsed = []
+    for key in order:
+        group = groups[key]
+        best = max(group, key=lambda h: (h.metadata.date_ordinal, h.score))
+        best.score = max(h.score for h in group)
+        best.also_in = [
+            {
+                "source": h.metadata.source,
+                "committee": h.metadata.committee,
+                "meeting_date": h.metadata.meeting_date,
+                "item_number": h.metadata.item_number,
+                "chunk_id": h.chunk_id,
+            }
+            for h in group
+            if h is not best
+        ]
+        collapsed.append(best)
+    return collapsed

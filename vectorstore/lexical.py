@@ -1,0 +1,180 @@
+"""BM25 over Danish Snowball stems (bm25s + PyStemmer), derived from the store.
+
+The index is persisted in a folder beside the store and tagged with the store's generation; it
+is rebuilt whenever the store has changed since, so it is never silently out of date. Filter
+metadata is kept as arrays beside the index, so filters mask passages before ranking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+META_FIELDS = ("access", "committee", "doc_type", "case_number", "source")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class DanishAnalyzer:
+    """Lower-case words, Danish stop words removed, Snowball-stemmed."""
+
+    def __init__(self) -> None:
+        import Stemmer
+        from bm25s.stopwords import STOPWORDS_DANISH
+
+        self._stemmer = Stemmer.Stemmer("danish")
+        self._stop = set(STOPWORDS_DANISH)
+
+    def __call__(self, text: str) -> list[str]:
+        words = [
+            w
+            for w in _TOKEN.findall(text.lower())
+            if w not in self._stop and (len(w) > 1 or w.isdigit())
+        ]
+        return self._stemmer.stemWords(words)
+
+
+def lexical_text(title: str, section: str, text: str) -> str:
+    return f"{title}\n{section}\n{text}"
+
+
+@dataclass
+class LexicalIndex:
+    bm25: object  # bm25s.BM25
+    vocab: dict[str, int]
+    chunk_ids: list[str]
+    meta: dict[str, np.ndarray]
+    generation: str
+    analyzer: DanishAnalyzer
+
+    def __len__(self) -> int:
+        return len(self.chunk_ids)
+
+    @classmethod
+    def build(cls, store, analyzer: DanishAnalyzer | None = None) -> LexicalIndex:
+        import bm25s
+        from bm25s.tokenization import Tokenized
+
+        analyzer = analyzer or DanishAnalyzer()
+        generation = store.generation()
+        vocab: dict[str, int] = {"": 0}
+        ids: list[list[int]] = []
+        chunk_ids: list[str] = []
+        columns: dict[str, list] = {name: [] for name in (*META_FIELDS, "date_ordinal")}
+        for passage, _ in store.iter_passages():
+            m = passage.metadata
+            tokens = analyzer(lexical_text(m.title, m.section, passage.text))
+            ids.append([vocab.setdefault(t, len(vocab)) for t in tokens])
+            chunk_ids.append(passage.chunk_id)
+            for name in META_FIELDS:
+                columns[name].append(getattr(m, name))
+            columns["date_ordinal"].append(m.date_ordinal)
+        bm25 = bm25s.BM25()
+        if ids:
+            bm25.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
+        meta = {
+            name: np.asarray(values, dtype=np.int64 if name == "date_ordinal" else str)
+            for name, values in columns.items()
+        }
+        return cls(bm25, vocab, chunk_ids, meta, generation, analyzer)
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, score) best first; only passages allowed by `mask`, only score > 0."""
+        if not self.chunk_ids or k <= 0:
+            return []
+        from bm25s.tokenization import Tokenized
+
+        tokens = [self.vocab[t] for t in self.analyzer(query) if t in self.vocab]
+        if not tokens:
+            return []
+        allowed = int(mask.sum()) if mask is not None else len(self.chunk_ids)
+        k = min(k, allowed)
+        if k == 0:
+            return []
+        weights = mask.astype(np.float32) if mask is not None else None
+        docs, scores = self.bm25.retrieve(
+            Tokenized(ids=[tokens], vocab=self.vocab),
+            k=k,
+            show_progress=False,
+            weight_mask=weights,
+            n_threads=1,
+        )
+        return [
+            (self.chunk_ids[int(d)], float(s))
+            for d, s in zip(docs[0], scores[0], strict=True)
+            if s > 0
+        ]
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.chunk_ids:
+            self.bm25.save(str(tmp / "bm25"), show_progress=False)
+        np.savez(tmp / "meta.npz", **self.meta)
+        (tmp / "index.json").write_text(
+            json.dumps(
+                {"generation": self.generation, "chunk_ids": self.chunk_ids, "vocab": self.vocab},
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)  # readers see the old index or the new one, never half of one
+
+    @classmethod
+    def load(cls, folder: Path, analyzer: DanishAnalyzer | None = None) -> LexicalIndex | None:
+        import bm25s
+
+        try:
+            info = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+            with np.load(folder / "meta.npz") as npz:
+                meta = {name: npz[name] for name in npz.files}
+            bm25 = bm25s.BM25()
+            if info["chunk_ids"]:
+                bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(
+            bm25, info["vocab"], info["chunk_ids"], meta, info["generation"],
+            analyzer or DanishAnalyzer(),
+        )  # fmt: skip
+
+
+class LexicalIndexManager:
+    """Keeps a store's BM25 index current: loads it, checks it, rebuilds it when stale."""
+
+    def __init__(self, store, folder: Path) -> None:
+        self.store = store
+        self.folder = Path(folder)
+        self._index: LexicalIndex | None = None
+        self._lock = threading.Lock()
+        self._analyzer: DanishAnalyzer | None = None
+        self.rebuilds = 0
+
+    def current(self) -> LexicalIndex:
+        generation = self.store.generation()
+        with self._lock:
+            if self._index is not None and self._index.generation == generation:
+                return self._index
+            if self._analyzer is None:
+                self._analyzer = DanishAnalyzer()
+            loaded = LexicalIndex.load(self.folder, self._analyzer)
+            if loaded is not None and loaded.generation == generation:
+                self._index = loaded
+                return loaded
+            index = LexicalIndex.build(self.store, self._analyzer)
+            self.rebuilds += 1
+            # a read-only location still gets a correct in-memory index
+            with contextlib.suppress(OSError):
+                index.save(self.folder)
+            self._index = index
+            return index
