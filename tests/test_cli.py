@@ -54,3 +54,58 @@ def test_missing_path_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s")])
     assert result.exit_code == 1
     assert "Stien findes ikke" in result.output
+
+
+def memo_store(tmp_path):
+    from tests.conftest import EXAMPLES
+
+    folder = tmp_path / "memo"
+    folder.mkdir()
+    shutil.copy(next(EXAMPLES.glob("Notat_*")), folder)
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["ingest", str(folder), "--store", str(store)]).exit_code == 0
+    return store
+
+
+def test_search_and_eval_commands(tmp_path):
+    store = memo_store(tmp_path)
+    result = runner.invoke(
+        app, ["search", "børn krydser Møllevej", "--store", str(store), "--json", "--k", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert hits and {"source", "text", "score", "committee", "meeting_date"} <= set(hits[0])
+    assert hits[0]["score"] >= hits[-1]["score"]
+
+    nothing = runner.invoke(
+        app, ["search", "Møllevej", "--store", str(store), "--committee", "Skatteudvalget"]
+    )
+    assert nothing.exit_code == 0 and "Skatteudvalget" in nothing.stdout
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "q1", "question": "Hvor mange skriftlige henvendelser kom der om "
+                    "Møllevej?", "kind": "fact", "gold": [{"source": "Notat_borgerhenvendelser",
+                    "contains": "er der modtaget 11 skriftlige henvendelser"}],
+                    "answer_contains": ["11"]}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "q2", "question": "Hvad koster en hundeskov?", "kind":
+                      "unanswerable", "gold": [], "answer_contains": []}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    ev = runner.invoke(app, ["eval", str(questions), "--store", str(store), "--json"])
+    assert ev.exit_code == 0, ev.output
+    report = json.loads(ev.stdout)
+    assert report["answerable"] == 1 and report["recall@10"] == 1.0
+    assert set(report["latency_ms"]) == {"p50", "p95"}
+    table = runner.invoke(app, ["eval", str(questions), "--store", str(store), "--mode", "all"])
+    assert table.exit_code == 0 and "recall@5" in table.stdout and "bm25" in table.stdout
+
+
+def test_search_bad_input(tmp_path):
+    missing = runner.invoke(app, ["search", "varme", "--store", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "referent ingest" in missing.output
+    store = memo_store(tmp_path)
+    empty = runner.invoke(app, ["search", "   ", "--store", str(store)])
+    assert empty.exit_code == 2 and "tomt" in empty.output
+    bad_date = runner.invoke(app, ["search", "x", "--store", str(store), "--from", "igår"])
+    assert bad_date.exit_code == 2

@@ -21,7 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Mappe med dokumentlageret.")]
 UrlOption = Annotated[str | None, typer.Option("--chroma-url", help="Adresse på en Chroma-server.")]

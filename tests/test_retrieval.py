@@ -1,0 +1,190 @@
+"""Hybrid retrieval over a small real store built from the project's examples."""
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Ingestor
+from tests.conftest import EXAMPLES
+from vectorstore.catalog import FileCatalog
+from vectorstore.chroma import ChromaStore, open_client
+from vectorstore.filters import SearchFilters, allowed_access
+from vectorstore.hybrid import HybridSearcher, InvalidQueryError
+from vectorstore.lexical import LexicalIndexManager
+
+# the multi-committee heating case (three portal meetings) and the memo
+SUBSET = [
+    "Børne- og Skoleudvalget_",
+    "Økonomiudvalget_",
+    "Byrådet_2025",
+    "Notat_borgerhenvendelser",
+]
+HEATING = "Varmen i skolerne"
+
+
+def copy_subset(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in EXAMPLES.iterdir():
+        if any(path.name.startswith(prefix) for prefix in SUBSET):
+            shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, embedder):
+    root = tmp_path_factory.mktemp("retrieval")
+    docs = copy_subset(root / "docs")
+    client = open_client(root / "store")
+    store = ChromaStore(client, embedder)
+    report = Ingestor(store, FileCatalog(client)).run([docs])
+    assert not report.failed
+    lexical = LexicalIndexManager(store, root / "store" / "bm25")
+    return HybridSearcher(store, lexical), root
+
+
+@pytest.fixture
+def searcher(built):
+    return built[0]
+
+
+def test_hybrid_finds_the_case_and_collapses_copies(searcher):
+    result = searcher.search("varmen i skolerne energibesparende tiltag", k=5)
+    assert result.hits and HEATING in result.hits[0].metadata.title
+    texts = [h.metadata.content_hash for h in result.hits]
+    assert len(texts) == len(set(texts)), "identical texts are collapsed into one result"
+    copied = [h for h in result.hits if h.also_in]
+    assert copied, "the case text copied through three committees lists its other places"
+    top = copied[0]
+    assert top.metadata.committee == "Byrådet"  # shown from the most recent meeting
+    assert {a["committee"] for a in top.also_in} == {"Børne- og Skoleudvalget", "Økonomiudvalget"}
+    for hit in result.hits:  # everything a citation needs
+        m = hit.metadata
+        assert hit.text and m.source and m.title and m.meeting_date and m.case_number
+
+
+def test_each_mode_ranks_on_its_own(searcher):
+    dense = searcher.search("kolde klasselokaler om morgenen", k=3, mode="dense").hits
+    bm25 = searcher.search("kolde klasselokaler om morgenen", k=3, mode="bm25").hits
+    assert dense and all(h.dense_rank and h.lexical_rank is None for h in dense)
+    assert bm25 and all(h.lexical_rank and h.dense_rank is None for h in bm25)
+
+
+def test_public_callers_never_see_closed_items(searcher):
+    closed = searcher.search("lukket punkt", k=50, filters=SearchFilters(access="closed")).hits
+    closed_titles = {h.metadata.title for h in closed if h.metadata.access == "closed"}
+    assert closed_titles, "the examples contain closed agenda items"
+    for title in closed_titles:
+        for mode in ("hybrid", "dense", "bm25"):
+            public = searcher.search(title, k=50, mode=mode).hits
+            assert all(h.metadata.access == "public" for h in public)
+            listed = [a["chunk_id"] for h in public for a in h.also_in]
+            assert all(p.metadata.access == "public" for p in searcher.store.get(listed))
+    assert allowed_access("internal") == ["public", "internal"]
+
+
+def test_filters_apply_inside_the_query(searcher):
+    f = SearchFilters(committee="økonomiudvalget")
+    hits = searcher.search("varmen i skolerne", k=10, filters=f).hits
+    assert hits and all(h.metadata.committee == "Økonomiudvalget" for h in hits)
+    from datetime import date
+
+    f = SearchFilters(date_from=date(2025, 3, 10), date_to=date(2025, 3, 20))
+    hits = searcher.search("skolerne", k=10, filters=f).hits
+    assert hits and all("2025-03-10" <= h.metadata.meeting_date <= "2025-03-20" for h in hits)
+    hits = searcher.search("skolerne", k=10, filters=SearchFilters(doc_type="notat")).hits
+    assert hits and all(h.metadata.doc_type == "notat" for h in hits)
+    case = searcher.search("varme", k=1).hits[0].metadata.case_number
+    hits = searcher.search("budget", k=10, filters=SearchFilters(case_number=case)).hits
+    assert hits and all(h.metadata.case_number == case for h in hits)
+
+
+def test_filters_that_match_nothing_say_why(searcher):
+    r = searcher.search("varme", filters=SearchFilters(committee="Skatteudvalget"))
+    assert r.hits == [] and "Skatteudvalget" in r.empty_reason
+    from datetime import date
+
+    r = searcher.search("varme", filters=SearchFilters(date_from=date(1990, 1, 1),
+                                                       date_to=date(1990, 12, 31)))  # fmt: skip
+    assert r.hits == [] and "Ingen passager" in r.empty_reason
+
+
+def test_bad_questions(searcher):
+    with pytest.raises(InvalidQueryError):
+        searcher.search("   \n ")
+    long = searcher.search("varmen i skolerne " * 600, k=3)
+    assert long.truncated and long.hits
+    english = searcher.search("What was decided about heating in schools?", k=3)
+    assert english.hits  # answered from the same index, no crash
+
+
+def test_bm25_index_follows_the_store(built, embedder):
+    searcher, root = built
+    lexical = searcher.lexical
+    first = lexical.current()
+    assert lexical.current() is first  # unchanged store: no rebuild
+    # a fresh manager loads the persisted index instead of rebuilding it
+    again = LexicalIndexManager(searcher.store, lexical.folder)
+    assert len(again.current()) == len(first) and again.rebuilds == 0
+    # a new document makes the index stale; the next search sees it
+    extra = root / "extra"
+    extra.mkdir()
+    (extra / "snerydning.txt").write_text(
+        "Notat om snerydning\n\nVejafdelingen har indkøbt tre nye saltspredere til cykelstierne.",
+        encoding="utf-8",
+    )
+    Ingestor(searcher.store, FileCatalog(searcher.store.client)).run([extra])
+    hits = searcher.search("saltspredere", k=3, mode="bm25").hits
+    assert hits and "saltspredere" in hits[0].text
+    assert lexical.rebuilds >= 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    chroma = Path(shutil.which("chroma") or Path(__import__("sys").executable).with_name("chroma"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            open_client(url=url)
+            break
+        except Exception:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_against_a_chroma_server(chroma_server, tmp_path, embedder):
+    client = open_client(url=chroma_server)
+    store = ChromaStore(client, embedder)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(EXAMPLES / next(p.name for p in EXAMPLES.iterdir() if p.name.startswith("Notat")),
+                docs)  # fmt: skip
+    report = Ingestor(store, FileCatalog(client)).run([docs])
+    assert report.passages > 0 and store.count() == report.passages
+    searcher = HybridSearcher(store, LexicalIndexManager(store, tmp_path / "cache"))
+    hits = searcher.search("trafiksikkerhed på Møllevej", k=3).hits
+    assert hits and hits[0].metadata.source.startswith("Notat")
