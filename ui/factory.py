@@ -61,4 +61,5 @@ def lexical_folder(settings: Settings) -> Path:
 def build_retriever(settings: Settings) -> Retriever:
     """A retriever over an existing store; a missing store is an error, not an empty one."""
     store = build_store(settings, create=False)
-    return Retriever(HybridSearcher(store, LexicalIndexManager(store, lexical_folder(settings))))
+    lexical = LexicalIndexManager(store, lexical_folder(settings), settings.bm25_decompound)
+    return Retriever(HybridSearcher(store, lexical))

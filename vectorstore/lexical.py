@@ -40,6 +40,59 @@ class DanishAnalyzer:
         return self._stemmer.stemWords(words)
 
 
+class Decompounder:
+    """Adds the two halves of Danish compounds ("skolevejen" → "skol", "vej") as extra tokens.
+
+    A word is split where both halves are words or stems the corpus itself uses often enough,
+    allowing the linking "s" and "e" ("integration-s-politik"). Built from the indexed texts,
+    persisted with the index, applied alike to passages and questions.
+    """
+
+    MIN_WORD = 7
+    MIN_PART = 3
+
+    def __init__(self, analyzer: DanishAnalyzer, known: set[str]) -> None:
+        self.analyzer = analyzer
+        self.known = known
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def learn(cls, analyzer: DanishAnalyzer, texts: list[str], min_df: int = 3) -> Decompounder:
+        df: dict[str, int] = {}
+        for text in texts:
+            words = set(_TOKEN.findall(text.lower()))
+            words |= set(analyzer._stemmer.stemWords(list(words)))
+            for w in words:
+                df[w] = df.get(w, 0) + 1
+        known = {w for w, n in df.items() if n >= min_df and len(w) >= cls.MIN_PART and w.isalpha()}
+        return cls(analyzer, known)
+
+    def parts(self, word: str) -> tuple[str, ...]:
+        if word in self._cache:
+            return self._cache[word]
+        found: tuple[str, ...] = ()
+        if len(word) >= self.MIN_WORD and word.isalpha():
+            for i in range(len(word) - self.MIN_PART, self.MIN_PART - 1, -1):
+                left, right = word[:i], word[i:]
+                if right not in self.known:
+                    continue
+                if left in self.known:
+                    found = (left, right)
+                elif left[-1] in "se" and left[:-1] in self.known and i - 1 >= self.MIN_PART:
+                    found = (left[:-1], right)
+                if found:
+                    break
+        stems = tuple(self.analyzer._stemmer.stemWords(list(found))) if found else ()
+        self._cache[word] = stems
+        return stems
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = self.analyzer(text)
+        for stem in list(tokens):
+            tokens.extend(self.parts(stem))
+        return tokens
+
+
 def lexical_text(title: str, section: str, text: str) -> str:
     return f"{title}\n{section}\n{text}"
 
@@ -52,29 +105,37 @@ class LexicalIndex:
     meta: dict[str, np.ndarray]
     generation: str
     analyzer: DanishAnalyzer
+    decompounder: Decompounder | None = None
+
+    def tokenize(self, text: str) -> list[str]:
+        return self.decompounder(text) if self.decompounder else self.analyzer(text)
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
     @classmethod
-    def build(cls, store, analyzer: DanishAnalyzer | None = None) -> LexicalIndex:
+    def build(
+        cls, store, analyzer: DanishAnalyzer | None = None, decompound: bool = False
+    ) -> LexicalIndex:
         import bm25s
         from bm25s.tokenization import Tokenized
 
         analyzer = analyzer or DanishAnalyzer()
         generation = store.generation()
-        vocab: dict[str, int] = {"": 0}
-        ids: list[list[int]] = []
+        texts: list[str] = []
         chunk_ids: list[str] = []
         columns: dict[str, list] = {name: [] for name in (*META_FIELDS, "date_ordinal")}
         for passage, _ in store.iter_passages():
             m = passage.metadata
-            tokens = analyzer(lexical_text(m.title, m.section, passage.text))
-            ids.append([vocab.setdefault(t, len(vocab)) for t in tokens])
+            texts.append(lexical_text(m.title, m.section, passage.text))
             chunk_ids.append(passage.chunk_id)
             for name in META_FIELDS:
                 columns[name].append(getattr(m, name))
             columns["date_ordinal"].append(m.date_ordinal)
+        decompounder = Decompounder.learn(analyzer, texts) if decompound else None
+        tokenize = decompounder or analyzer
+        vocab: dict[str, int] = {"": 0}
+        ids = [[vocab.setdefault(t, len(vocab)) for t in tokenize(text)] for text in texts]
         bm25 = bm25s.BM25()
         if ids:
             bm25.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
@@ -82,7 +143,7 @@ class LexicalIndex:
             name: np.asarray(values, dtype=np.int64 if name == "date_ordinal" else str)
             for name, values in columns.items()
         }
-        return cls(bm25, vocab, chunk_ids, meta, generation, analyzer)
+        return cls(bm25, vocab, chunk_ids, meta, generation, analyzer, decompounder)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first; only passages allowed by `mask`, only score > 0."""
@@ -90,7 +151,7 @@ class LexicalIndex:
             return []
         from bm25s.tokenization import Tokenized
 
-        tokens = [self.vocab[t] for t in self.analyzer(query) if t in self.vocab]
+        tokens = [self.vocab[t] for t in self.tokenize(query) if t in self.vocab]
         if not tokens:
             return []
         allowed = int(mask.sum()) if mask is not None else len(self.chunk_ids)
@@ -122,7 +183,14 @@ class LexicalIndex:
         np.savez(tmp / "meta.npz", **self.meta)
         (tmp / "index.json").write_text(
             json.dumps(
-                {"generation": self.generation, "chunk_ids": self.chunk_ids, "vocab": self.vocab},
+                {
+                    "generation": self.generation,
+                    "chunk_ids": self.chunk_ids,
+                    "vocab": self.vocab,
+                    "compound_parts": sorted(self.decompounder.known)
+                    if self.decompounder
+                    else None,
+                },
                 ensure_ascii=False,
             ),
             encoding="utf-8",
@@ -143,18 +211,22 @@ class LexicalIndex:
                 bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
         except (OSError, ValueError, KeyError):
             return None
+        analyzer = analyzer or DanishAnalyzer()
+        parts = info.get("compound_parts")
+        decompounder = Decompounder(analyzer, set(parts)) if parts is not None else None
         return cls(
-            bm25, info["vocab"], info["chunk_ids"], meta, info["generation"],
-            analyzer or DanishAnalyzer(),
+            bm25, info["vocab"], info["chunk_ids"], meta, info["generation"], analyzer,
+            decompounder,
         )  # fmt: skip
 
 
 class LexicalIndexManager:
     """Keeps a store's BM25 index current: loads it, checks it, rebuilds it when stale."""
 
-    def __init__(self, store, folder: Path) -> None:
+    def __init__(self, store, folder: Path, decompound: bool = False) -> None:
         self.store = store
         self.folder = Path(folder)
+        self.decompound = decompound
         self._index: LexicalIndex | None = None
         self._lock = threading.Lock()
         self._analyzer: DanishAnalyzer | None = None
@@ -168,10 +240,14 @@ class LexicalIndexManager:
             if self._analyzer is None:
                 self._analyzer = DanishAnalyzer()
             loaded = LexicalIndex.load(self.folder, self._analyzer)
-            if loaded is not None and loaded.generation == generation:
+            if (
+                loaded is not None
+                and loaded.generation == generation
+                and (loaded.decompounder is not None) == self.decompound
+            ):
                 self._index = loaded
                 return loaded
-            index = LexicalIndex.build(self.store, self._analyzer)
+            index = LexicalIndex.build(self.store, self._analyzer, self.decompound)
             self.rebuilds += 1
             # a read-only location still gets a correct in-memory index
             with contextlib.suppress(OSError):
