@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.document import Block, SourceDocument
-from ingest.sentences import split_sentences
+from vectorstore.sentences import split_sentences
 
 STANDALONE_SECTIONS = {"beslutning"}
 HEADING_SEPARATOR = " > "

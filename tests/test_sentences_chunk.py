@@ -1,6 +1,6 @@
 from ingest.chunk import chunk_document
 from ingest.document import Block, SourceDocument
-from ingest.sentences import split_sentences
+from vectorstore.sentences import split_sentences
 
 
 def test_sentences_respect_danish_abbreviations_and_dates():

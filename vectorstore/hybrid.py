@@ -13,7 +13,7 @@ from vectorstore.chroma import ChromaStore
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters, resolve
 from vectorstore.lexical import LexicalIndexManager
-from vectorstore.records import Hit, StoredPassage
+from vectorstore.records import Hit, PassageMetadata, StoredPassage
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 2000  # ~512 tokens: what the embedder reads; the rest adds cost, not meaning
@@ -89,20 +89,45 @@ class HybridSearcher:
         timings["fuse"] = (time.perf_counter() - t4) * 1000
         return SearchResult(hits, "", truncated, timings)
 
+    def same_case(
+        self, case_numbers: list[str], filters: SearchFilters, section: str = "Beslutning"
+    ) -> list[Hit]:
+        """Passages of one section (decisions) in these cases, under the caller's filters."""
+        cases = sorted({c for c in case_numbers if c})
+        if not cases:
+            return []
+        resolved = resolve(filters, self.lexical.current().meta)
+        if resolved.empty_reason:
+            return []
+        base = resolved.where()
+        clauses = base.get("$and", [base])
+        where = {"$and": [*clauses, {"case_number": {"$in": cases}}, {"section": section}]}
+        got = self.store.collection.get(where=where, include=["documents", "metadatas"])
+        return [
+            Hit(cid, text or "", PassageMetadata.from_chroma(meta), 0.0)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
     def _fuse(
         self, dense: list[tuple[StoredPassage, float]], lexical: list[tuple[str, float]]
     ) -> list[Hit]:
         hits: dict[str, Hit] = {}
-        for rank, (passage, _similarity) in enumerate(dense, start=1):
+        for rank, (passage, similarity) in enumerate(dense, start=1):
             hits[passage.chunk_id] = Hit(
-                passage.chunk_id, passage.text, passage.metadata, 0.0, dense_rank=rank
+                passage.chunk_id,
+                passage.text,
+                passage.metadata,
+                0.0,
+                dense_rank=rank,
+                dense_score=similarity,
             )
         missing = [cid for cid, _ in lexical if cid not in hits]
         for passage in self.store.get(missing):
             hits[passage.chunk_id] = Hit(passage.chunk_id, passage.text, passage.metadata, 0.0)
-        for rank, (cid, _score) in enumerate(lexical, start=1):
+        for rank, (cid, score) in enumerate(lexical, start=1):
             if cid in hits:
                 hits[cid].lexical_rank = rank
+                hits[cid].lexical_score = score
         for hit in hits.values():
             hit.score = sum(
                 1.0 / (self.rrf_k + r) for r in (hit.dense_rank, hit.lexical_rank) if r is not None
@@ -125,6 +150,8 @@ def collapse_duplicates(hits: list[Hit]) -> list[Hit]:
         group = groups[key]
         best = max(group, key=lambda h: (h.metadata.date_ordinal, h.score))
         best.score = max(h.score for h in group)
+        dense_scores = [h.dense_score for h in group if h.dense_score is not None]
+        best.dense_score = max(dense_scores) if dense_scores else None
         best.also_in = [
             {
                 "source": h.metadata.source,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-META_FIELDS = ("access", "committee", "doc_type", "case_number", "source")
+META_FIELDS = ("access", "committee", "doc_type", "case_number", "source", "doc_id")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -106,6 +106,14 @@ class LexicalIndex:
     generation: str
     analyzer: DanishAnalyzer
     decompounder: Decompounder | None = None
+    doc_freq: np.ndarray | None = None  # passages per token id, for weighting query terms
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; unknown tokens weigh like the rarest."""
+        n = len(self.chunk_ids)
+        tid = self.vocab.get(token)
+        df = int(self.doc_freq[tid]) if tid is not None and self.doc_freq is not None else 0
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
     def tokenize(self, text: str) -> list[str]:
         return self.decompounder(text) if self.decompounder else self.analyzer(text)
@@ -143,7 +151,10 @@ class LexicalIndex:
             name: np.asarray(values, dtype=np.int64 if name == "date_ordinal" else str)
             for name, values in columns.items()
         }
-        return cls(bm25, vocab, chunk_ids, meta, generation, analyzer, decompounder)
+        doc_freq = np.zeros(len(vocab), dtype=np.int32)
+        for doc in ids:
+            doc_freq[np.unique(np.asarray(doc, dtype=np.int64))] += 1 if doc else 0
+        return cls(bm25, vocab, chunk_ids, meta, generation, analyzer, decompounder, doc_freq)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first; only passages allowed by `mask`, only score > 0."""
@@ -181,6 +192,8 @@ class LexicalIndex:
         if self.chunk_ids:
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
         np.savez(tmp / "meta.npz", **self.meta)
+        if self.doc_freq is not None:
+            np.save(tmp / "doc_freq.npy", self.doc_freq)
         (tmp / "index.json").write_text(
             json.dumps(
                 {
@@ -212,11 +225,15 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError):
             return None
         analyzer = analyzer or DanishAnalyzer()
+        try:
+            doc_freq = np.load(folder / "doc_freq.npy")
+        except OSError:
+            doc_freq = None
         parts = info.get("compound_parts")
         decompounder = Decompounder(analyzer, set(parts)) if parts is not None else None
         return cls(
             bm25, info["vocab"], info["chunk_ids"], meta, info["generation"], analyzer,
-            decompounder,
+            decompounder, doc_freq,
         )  # fmt: skip
 
 

@@ -90,6 +90,8 @@ class Hit:
     score: float
     dense_rank: int | None = None  # 1-based rank in each retriever, None when absent
     lexical_rank: int | None = None
+    dense_score: float | None = None  # cosine similarity to the question
+    lexical_score: float | None = None  # BM25 score
     also_in: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -104,6 +106,8 @@ class Hit:
             "chunk_id": self.chunk_id,
             "dense_rank": self.dense_rank,
             "lexical_rank": self.lexical_rank,
+            "dense_score": self.dense_score,
+            "lexical_score": self.lexical_score,
             "also_in": self.also_in,
             **{k: v for k, v in self.metadata.to_chroma().items() if k not in {"source"}},
         }

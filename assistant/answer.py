@@ -1,0 +1,109 @@
+"""What an answer is: text with numbered citations, each resolvable to a quoted passage."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from vectorstore.records import Hit
+
+MONTHS_DA = [
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+    "oktober", "november", "december",
+]  # fmt: skip
+
+
+def danish_date(iso: str) -> str:
+    """2023-06-19 → "19. juni 2023"."""
+    if not iso or len(iso) < 10:
+        return iso
+    year, month, day = iso[:10].split("-")
+    return f"{int(day)}. {MONTHS_DA[int(month) - 1]} {year}"
+
+
+def display_committee(name: str) -> str:
+    """Portal names like "Byråd 2022-2025" read as "Byrådet" in a sentence."""
+    base = name.split(" 20")[0].strip()
+    if base.lower() in {"byråd", "kommunalbestyrelse"}:
+        return base + ("t" if base.endswith("e") else "et")
+    return base
+
+
+@dataclass
+class Citation:
+    n: int
+    chunk_id: str
+    source: str
+    quote: str  # the sentence(s) the answer rests on, verbatim from the passage
+    text: str  # the whole passage
+    title: str = ""
+    committee: str = ""
+    meeting_date: str = ""
+    item_number: str = ""
+    item_title: str = ""
+    case_number: str = ""
+    section: str = ""
+    page_start: int = 0
+    page_end: int = 0
+    doc_type: str = ""
+    access: str = "public"
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
+        m = hit.metadata
+        return cls(
+            n=n, chunk_id=hit.chunk_id, source=m.source, quote=quote, text=hit.text,
+            title=m.title, committee=m.committee, meeting_date=m.meeting_date,
+            item_number=m.item_number, item_title=m.item_title, case_number=m.case_number,
+            section=m.section, page_start=m.page_start, page_end=m.page_end,
+            doc_type=m.doc_type, access=m.access,
+        )  # fmt: skip
+
+    def reference(self) -> str:
+        """A footnote-style reference line in Danish."""
+        parts = [f"«{self.title}»" if self.title else self.source]
+        if self.committee:
+            parts.append(display_committee(self.committee))
+        if self.meeting_date:
+            parts.append(danish_date(self.meeting_date))
+        if self.item_number:
+            parts.append(f"punkt {self.item_number}")
+        if self.case_number:
+            parts.append(f"sag {self.case_number}")
+        if self.section:
+            parts.append(self.section)
+        if self.page_start:
+            pages = (
+                f"side {self.page_start}"
+                if self.page_end in (0, self.page_start)
+                else f"side {self.page_start}-{self.page_end}"
+            )
+            parts.append(pages)
+        parts.append(f"kilde: {self.source}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    declined: bool = False
+    filters_applied: str = ""  # the filters taken from the question, in Danish
+    notes: list[str] = field(default_factory=list)  # e.g. "LLM-svaret blev erstattet …"
+    mode: str = "extractive"
+    hits: list[Hit] = field(default_factory=list)  # what retrieval returned, for the UI
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "declined": self.declined,
+            "filters_applied": self.filters_applied,
+            "notes": self.notes,
+            "mode": self.mode,
+            "citations": [c.to_dict() for c in self.citations],
+        }

@@ -1,0 +1,119 @@
+"""The assistant: question → filters → retrieval → composed answer with verified citations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+
+from assistant.answer import Answer
+from assistant.compose_extractive import ExtractiveComposer
+from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
+from assistant.decline import DeclinePolicy, coverage_note
+from assistant.errors import AssistantError
+from assistant.retrieve import Retriever
+from assistant.timewords import filters_from_question
+from vectorstore.filters import SearchFilters
+from vectorstore.hybrid import InvalidQueryError
+from vectorstore.records import Hit
+
+REPHRASE_TIP = (
+    "Prøv at omformulere spørgsmålet med ord, der kunne stå i sagerne, eller nævn et udvalg "
+    "eller en periode."
+)
+
+
+class EmptyQuestionError(AssistantError):
+    message = "Skriv et spørgsmål."
+
+
+class Assistant:
+    def __init__(
+        self,
+        retriever: Retriever,
+        composer: ExtractiveComposer | None = None,
+        llm=None,  # an LLMComposer, when a chat model is configured
+        decline: DeclinePolicy | None = None,
+        k: int = 8,
+        today: date | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.composer = composer or ExtractiveComposer()
+        self.llm = llm
+        self.decline = decline or DeclinePolicy()
+        self.k = k
+        self.today = today
+
+    def ask(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: SearchFilters | None = None,
+        access: str = "public",
+        mode: str = "extractive",
+    ) -> Answer:
+        answer = None
+        for part in self.ask_stream(question, history, filters, access, mode):
+            if isinstance(part, Answer):
+                answer = part
+        assert answer is not None
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: SearchFilters | None = None,
+        access: str = "public",
+        mode: str = "extractive",
+    ) -> Iterator[str | Answer]:
+        """Text as it is produced, then the finished `Answer` as the last item."""
+        question = " ".join((question or "").split())
+        if not question:
+            raise EmptyQuestionError("empty question")
+        history = history or []
+        base = replace(filters) if filters else SearchFilters()
+        base.access = access
+        index = self.retriever.index()
+        known = sorted({str(c) for c in index.meta["committee"] if c})
+        searched, applied = filters_from_question(question, base, known, self.today or date.today())
+        query = retrieval_query(question, history)
+        try:
+            result = self.retriever.retrieve(query, k=self.k, filters=searched)
+        except InvalidQueryError as exc:
+            raise EmptyQuestionError(str(exc)) from exc
+        hits = self._prefer_previous_case(result.hits, question, history)
+        hits = self.retriever.with_case_decisions(hits, searched)
+        text, citations, best = self.composer.compose(question, hits, index)
+        declined = not citations or self.decline.should_decline(hits, best)
+        if declined:
+            reason = result.empty_reason or "Jeg fandt ikke noget i dokumenterne, der besvarer "
+            if not result.empty_reason:
+                reason += "spørgsmålet."
+            text = f"{reason} {coverage_note(index, access)} {REPHRASE_TIP}"
+            answer = Answer(question, text, [], True, ", ".join(applied), hits=hits)
+            yield text
+            yield answer
+            return
+        answer = Answer(question, text, citations, False, ", ".join(applied), hits=hits)
+        if mode == "llm" and self.llm is not None:
+            yield from self.llm.stream(answer, hits)
+            return
+        yield text
+        yield answer
+
+    def _prefer_previous_case(self, hits: list[Hit], question: str, history: list[Turn]):
+        """For a follow-up, passages of the case just discussed come first."""
+        cases = set(previous_cases(history))
+        if not is_follow_up(question, history) or not cases:
+            return hits
+        return sorted(hits, key=lambda h: h.metadata.case_number not in cases)
+
+
+def turn_from(answer: Answer) -> Turn:
+    return Turn(
+        question=answer.question,
+        answer_text=answer.text,
+        case_numbers=[c.case_number for c in answer.citations if c.case_number],
+        doc_ids=[],
+    )

@@ -1,0 +1,221 @@
+"""The extractive composer: a short Danish answer made only of sentences from the passages.
+
+Sentences are chosen lexically (question terms weighted by IDF, plus cues such as amounts for
+"hvad kostede" and dates for "hvornår"), never by embedding each sentence: the embedder is the
+slowest part of the machine. Our own words are limited to the lead-in that says who said or
+decided it and when; every sentence of content is quoted and carries its citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer import Citation, danish_date, display_committee
+from vectorstore.lexical import LexicalIndex
+from vectorstore.records import Hit
+from vectorstore.sentences import split_sentences
+
+QUESTION_STEMS = {
+    "hvad", "hvem", "hvorn", "hvor", "hvordan", "hvorfor", "hvilk", "hvilket", "kommun",
+    "kan", "må", "skal", "fik", "får", "gør", "blev", "bliv", "sket", "beslut", "vedtag",
+    "godkend", "besluttet", "vedtaget", "godkendt",
+}  # fmt: skip
+DECISION_WORDS = 60  # a decision up to this long is quoted whole, not sentence by sentence
+_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\.?|mio\.?|mia\.?|millioner|procent|%)", re.IGNORECASE)
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+_COST_CUE = re.compile(r"\b(kost\w*|pris\w*|beløb\w*|hvor meget|udgift\w*|bevilling\w*)", re.I)
+_DATE_CUE = re.compile(r"\b(hvornår|dato|hvilken dag|tidspunkt|frist)\b", re.I)
+_DECISION_CUE = re.compile(r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*|besluttede)\b", re.I)
+_ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.I)
+_SECTION_PREFIX = re.compile(r"^([A-ZÆØÅ][\wæøå ]{2,40}):\s+")
+SKIP_SECTIONS = {"sagsprocedure"}  # who treats the case: says nothing about the question
+MAX_STATEMENTS = 3
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    rank: int
+    sentence: str
+    score: float
+    section: str = ""
+    coverage: float = 0.0  # share of the question's weighted terms in the sentence
+
+
+class ExtractiveComposer:
+    def __init__(self, max_statements: int = MAX_STATEMENTS) -> None:
+        self.max_statements = max_statements
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def question_terms(self, question: str, index: LexicalIndex) -> dict[str, float]:
+        terms = {t for t in index.tokenize(question) if t not in QUESTION_STEMS}
+        return {t: index.idf(t) for t in terms}
+
+    def coverage(self, text: str, terms: dict[str, float], index: LexicalIndex) -> float:
+        if not terms:
+            return 0.0
+        tokens = set(index.tokenize(text))
+        return sum(w for t, w in terms.items() if t in tokens) / sum(terms.values())
+
+    def candidates(self, question: str, hits: list[Hit], index: LexicalIndex) -> list[Candidate]:
+        terms = self.question_terms(question, index)
+        wants_cost = bool(_COST_CUE.search(question))
+        wants_date = bool(_DATE_CUE.search(question))
+        wants_decision = bool(_DECISION_CUE.search(question))
+        out: list[Candidate] = []
+        for rank, hit in enumerate(hits, start=1):
+            context = self.coverage(f"{hit.metadata.title} {hit.metadata.section}", terms, index)
+            for section, sentence in sentences_of(hit):
+                if section.lower() in SKIP_SECTIONS:
+                    continue
+                cover = self.coverage(sentence, terms, index)
+                score = cover + 0.25 * context + 0.3 / rank
+                if wants_cost and _AMOUNT.search(sentence):
+                    score += 0.35
+                if wants_date and _DATE.search(sentence):
+                    score += 0.35
+                if section.lower().startswith("beslutning"):
+                    score += 0.3 if wants_decision else 0.1
+                out.append(Candidate(hit, rank, sentence, score, section, cover))
+        _demote_superseded_decisions(out)
+        return sorted(out, key=lambda c: (-c.score, c.rank))
+
+    # -- composing -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _latest_decision(ranked: list[Candidate], top: Hit) -> Candidate | None:
+        decisions = [
+            c
+            for c in ranked
+            if c.section.lower().startswith("beslutning") and _same_case(c.hit, top)
+        ]
+        if not decisions:
+            return None
+        latest = max(c.hit.metadata.date_ordinal for c in decisions)
+        return next(c for c in decisions if c.hit.metadata.date_ordinal == latest)
+
+    def compose(
+        self, question: str, hits: list[Hit], index: LexicalIndex
+    ) -> tuple[str, list[Citation], float]:
+        """(answer text, citations, the best term coverage of any sentence)."""
+        ranked = self.candidates(question, hits, index)
+        if not ranked:
+            return "", [], 0.0
+        best_coverage = max(c.coverage for c in ranked)
+        chosen: list[Candidate] = []
+        per_doc: dict[str, int] = {}
+        if _DECISION_CUE.search(question):
+            # the question asks what was decided: the top case's latest decision leads,
+            # however few of the question's words it repeats ("Indstillingen godkendt.")
+            decision = self._latest_decision(ranked, hits[0])
+            if decision is not None:
+                chosen.append(decision)
+                doc = decision.hit.metadata.doc_id or decision.hit.chunk_id
+                per_doc[doc] = 1
+        for cand in ranked:
+            doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
+            if per_doc.get(doc, 0) >= 2 or any(c.sentence == cand.sentence for c in chosen):
+                continue
+            if chosen and cand.score < 0.5 * max(c.score for c in chosen):
+                break
+            chosen.append(cand)
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+            if len(chosen) == self.max_statements:
+                break
+
+        # decisions first, most recent first; then the rest in order of relevance
+        def decision(c: Candidate) -> bool:
+            return c.section.lower().startswith("beslutning")
+
+        chosen.sort(
+            key=lambda c: (
+                not decision(c),
+                -(c.hit.metadata.date_ordinal if decision(c) else 0),
+                -c.score,
+            )
+        )
+        statements: list[str] = []
+        citations: list[Citation] = []
+        by_chunk: dict[str, Citation] = {}
+        for cand in chosen:
+            citation = by_chunk.get(cand.hit.chunk_id)
+            if citation is None:
+                citation = Citation.from_hit(len(citations) + 1, cand.hit, cand.sentence)
+                citations.append(citation)
+                by_chunk[cand.hit.chunk_id] = citation
+            else:
+                citation.quote = f"{citation.quote} … {cand.sentence}"
+            statements.append(f"{lead_in(cand.hit, cand.section)}{cand.sentence} [{citation.n}]")
+        return "\n".join(statements), citations, best_coverage
+
+
+def _same_case(a: Hit, b: Hit) -> bool:
+    if a.metadata.case_number and b.metadata.case_number:
+        return a.metadata.case_number == b.metadata.case_number
+    return a.metadata.doc_id == b.metadata.doc_id
+
+
+def _demote_superseded_decisions(candidates: list[Candidate]) -> None:
+    """In a case treated by several committees, the latest decision is the decision; the
+    earlier ones (recommendations on the way) yield to it."""
+    latest: dict[str, int] = {}
+    for c in candidates:
+        if c.section.lower().startswith("beslutning") and c.hit.metadata.case_number:
+            case = c.hit.metadata.case_number
+            latest[case] = max(latest.get(case, 0), c.hit.metadata.date_ordinal)
+    for c in candidates:
+        case = c.hit.metadata.case_number
+        if (
+            c.section.lower().startswith("beslutning")
+            and case in latest
+            and c.hit.metadata.date_ordinal < latest[case]
+        ):
+            c.score -= 0.35
+
+
+def sentences_of(hit: Hit) -> list[tuple[str, str]]:
+    """(section, sentence) pairs of a passage, without absence notes and table rows.
+
+    Passages that merge small sections mark each with a "Resume: " lead; it tells the
+    sentence's own section and is not part of the quote.
+    """
+    sections = [s.strip() for s in hit.metadata.section.split(" / ") if s.strip()]
+    current = sections[0] if sections else ""
+    out: list[tuple[str, str]] = []
+    for line in hit.text.split("\n"):
+        line = line.strip()
+        prefix = _SECTION_PREFIX.match(line)
+        if prefix and prefix.group(1) in sections:
+            current = prefix.group(1)
+            line = line[prefix.end() :]
+        if not line or _ABSENCE.match(line) or " | " in line:
+            continue
+        if current.lower().startswith("beslutning") and len(line.split()) <= DECISION_WORDS:
+            out.append((current, line))  # a short decision is one statement, quoted whole
+            continue
+        for sentence in split_sentences(line):
+            if len(sentence.split()) >= 3:
+                out.append((current, sentence))
+    return out
+
+
+def lead_in(hit: Hit, section: str = "") -> str:
+    """Who said or decided it, and when: the only words of ours in an answer."""
+    m = hit.metadata
+    when = f" den {danish_date(m.meeting_date)}" if m.meeting_date else ""
+    committee = display_committee(m.committee) if m.committee else ""
+    item = f"«{m.item_title}»" if m.item_title else f"«{m.title}»"
+    section = (section or m.section).lower()
+    if section.startswith("beslutning") and committee:
+        return f"{committee} besluttede{when} ({item}): "
+    if "indstilling" in section and committee:
+        return f"I indstillingen til {committee}{when} ({item}): "
+    if committee and m.item_number:
+        return f"Af sagen {item} ({committee}{when}): "
+    return f"Af {item}{when}: "

@@ -1,0 +1,56 @@
+"""When to say "I found nothing": thresholds on how well the best passage matches.
+
+The thresholds come from the development question set (see README): the dense similarity of
+the best passage and the lexical coverage of the best sentence, both low, mean the index has
+nothing on the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vectorstore.filters import allowed_access
+from vectorstore.lexical import LexicalIndex
+from vectorstore.records import Hit
+
+
+@dataclass
+class DeclinePolicy:
+    min_dense: float = 0.82  # cosine similarity of the best passage (e5 scores run high)
+    min_coverage: float = 0.45  # share of the question's weighted terms in the best sentence
+
+    def should_decline(self, hits: list[Hit], best_sentence_score: float) -> bool:
+        if not hits:
+            return True
+        dense = max((h.dense_score or 0.0) for h in hits[:3])
+        return dense < self.min_dense and best_sentence_score < self.min_coverage
+
+
+def coverage_note(index: LexicalIndex, access: str) -> str:
+    """What the index covers, counting only what this caller may see."""
+    meta = index.meta
+    if not len(index):
+        return "Indekset er tomt. Tilføj dokumenter med `referent ingest MAPPE`."
+    mask = np.isin(meta["access"], allowed_access(access))
+    if not mask.any():
+        return "Der er ingen dokumenter, du har adgang til."
+    docs = len(set(meta["doc_id"][mask])) if "doc_id" in meta else len(set(meta["source"][mask]))
+    committees = sorted({str(c) for c in meta["committee"][mask] if c})
+    ordinals = meta["date_ordinal"][mask]
+    ordinals = ordinals[ordinals > 0]
+    from datetime import date
+
+    from assistant.answer import danish_date, display_committee
+
+    span = ""
+    if ordinals.size:
+        first = date.fromordinal(int(ordinals.min())).isoformat()
+        last = date.fromordinal(int(ordinals.max())).isoformat()
+        span = f" fra {danish_date(first)} til {danish_date(last)}"
+    names = ", ".join(dict.fromkeys(display_committee(c) for c in committees[:12]))
+    more = " m.fl." if len(committees) > 12 else ""
+    return f"Indekset dækker {docs} dokumenter{span}" + (
+        f" fra bl.a. {names}{more}." if names else "."
+    )
