@@ -84,7 +84,7 @@ class Assistant:
             raise EmptyQuestionError(str(exc)) from exc
         hits = self._prefer_previous_case(result.hits, question, history)
         hits = self.retriever.with_case_decisions(hits, searched)
-        text, citations, best = self.composer.compose(question, hits, index)
+        text, citations, best = self.composer.compose(question, hits, index, topic=query)
         declined = not citations or self.decline.should_decline(hits, best)
         if declined:
             reason = result.empty_reason or "Jeg fandt ikke noget i dokumenterne, der besvarer "

@@ -63,8 +63,10 @@ class ExtractiveComposer:
         tokens = set(index.tokenize(text))
         return sum(w for t, w in terms.items() if t in tokens) / sum(terms.values())
 
-    def candidates(self, question: str, hits: list[Hit], index: LexicalIndex) -> list[Candidate]:
-        terms = self.question_terms(question, index)
+    def candidates(
+        self, question: str, hits: list[Hit], index: LexicalIndex, topic: str = ""
+    ) -> list[Candidate]:
+        terms = self.question_terms(topic or question, index)
         wants_cost = bool(_COST_CUE.search(question))
         wants_date = bool(_DATE_CUE.search(question))
         wants_decision = bool(_DECISION_CUE.search(question))
@@ -101,13 +103,21 @@ class ExtractiveComposer:
         return next(c for c in decisions if c.hit.metadata.date_ordinal == latest)
 
     def compose(
-        self, question: str, hits: list[Hit], index: LexicalIndex
+        self, question: str, hits: list[Hit], index: LexicalIndex, topic: str = ""
     ) -> tuple[str, list[Citation], float]:
-        """(answer text, citations, the best term coverage of any sentence)."""
-        ranked = self.candidates(question, hits, index)
+        """(answer text, citations, how much of the question the best passage covers).
+
+        `topic` is the conversation-aware question retrieval used; its words weigh sentences,
+        while cues (amounts, dates, decisions) come from the question itself.
+        """
+        ranked = self.candidates(question, hits, index, topic)
         if not ranked:
             return "", [], 0.0
-        best_coverage = max(c.coverage for c in ranked)
+        terms = self.question_terms(topic or question, index)
+        best_coverage = max(
+            self.coverage(f"{h.metadata.title} {h.metadata.section} {h.text}", terms, index)
+            for h in hits[:3]
+        )
         chosen: list[Candidate] = []
         per_doc: dict[str, int] = {}
         if _DECISION_CUE.search(question):

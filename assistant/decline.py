@@ -18,14 +18,15 @@ from vectorstore.records import Hit
 
 @dataclass
 class DeclinePolicy:
-    min_dense: float = 0.82  # cosine similarity of the best passage (e5 scores run high)
-    min_coverage: float = 0.45  # share of the question's weighted terms in the best sentence
+    min_coverage: float = 0.3  # below this share of the question's weighted terms: decline
+    weak_coverage: float = 0.5  # below this, decline unless the best passage is close in meaning
+    min_dense: float = 0.86  # cosine similarity of the best passage (e5 scores run high)
 
-    def should_decline(self, hits: list[Hit], best_sentence_score: float) -> bool:
-        if not hits:
+    def should_decline(self, hits: list[Hit], best_coverage: float) -> bool:
+        if not hits or best_coverage < self.min_coverage:
             return True
         dense = max((h.dense_score or 0.0) for h in hits[:3])
-        return dense < self.min_dense and best_sentence_score < self.min_coverage
+        return best_coverage < self.weak_coverage and dense < self.min_dense
 
 
 def coverage_note(index: LexicalIndex, access: str) -> str:

@@ -160,3 +160,68 @@ def evaluate(
             strict = next((i for i, h in hits if is_hit(h, q.gold, strict=True)), None)
         results.append(QuestionResult(q, rank, found.hits, elapsed, strict))
     return EvalReport(mode, k, results)
+
+
+@dataclass
+class AnswerResult:
+    question: Question
+    declined: bool
+    cited_gold: bool
+    has_facts: bool
+    seconds: float
+    text: str
+
+
+@dataclass
+class AnswerReport:
+    results: list[AnswerResult]
+
+    def _share(self, rows: list[AnswerResult], test) -> float:
+        return sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0
+
+    def to_dict(self) -> dict:
+        answerable = [r for r in self.results if r.question.answerable]
+        unanswerable = [r for r in self.results if not r.question.answerable]
+        times = sorted(r.seconds * 1000 for r in self.results)
+        p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))] if times else 0.0
+        return {
+            "citation_hit_rate": self._share(answerable, lambda r: r.cited_gold),
+            "answer_contains_rate": self._share(answerable, lambda r: r.has_facts),
+            "unanswerable_declined": self._share(unanswerable, lambda r: r.declined),
+            "answerable_wrongly_declined": self._share(answerable, lambda r: r.declined),
+            "ask_latency_ms": {"p50": statistics.median(times) if times else 0.0, "p95": p95},
+            "answerable": len(answerable),
+            "unanswerable": len(unanswerable),
+            "failures": [
+                {
+                    "id": r.question.id,
+                    "question": r.question.question,
+                    "declined": r.declined,
+                    "cited_gold": r.cited_gold,
+                    "has_facts": r.has_facts,
+                    "answer": r.text[:300],
+                }
+                for r in self.results
+                if (r.question.answerable and not (r.cited_gold and r.has_facts))
+                or (not r.question.answerable and not r.declined)
+            ],
+        }
+
+
+def evaluate_answers(
+    assistant, questions: list[Question], mode: str = "extractive"
+) -> AnswerReport:
+    """Ask every question; score citations against the gold passages and the answer's facts."""
+    results = []
+    for q in questions:
+        t0 = time.perf_counter()
+        answer = assistant.ask(q.question, mode=mode)
+        elapsed = time.perf_counter() - t0
+        hits = {h.chunk_id: h for h in answer.hits}
+        cited = [hits[c.chunk_id] for c in answer.citations if c.chunk_id in hits]
+        cited_gold = q.answerable and any(is_hit(h, q.gold) for h in cited)
+        text = normalise(answer.text)
+        has_facts = q.answerable and all(normalise(f) in text for f in q.answer_contains)
+        results.append(AnswerResult(q, answer.declined, cited_gold, has_facts, elapsed,
+                                    answer.text))  # fmt: skip
+    return AnswerReport(results)

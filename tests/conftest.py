@@ -78,3 +78,32 @@ def small_corpus(tmp_path, shared_corpus) -> Path:
         shutil.copy(seed, folder / "seeds" / seed.name)
     shutil.copy(shared_corpus / "aarhus-vejstoej" / AARHUS_SMALL, folder / "aarhus" / AARHUS_SMALL)
     return folder
+
+
+# the multi-committee heating case (three portal meetings), an agenda and the memo
+EXAMPLE_SUBSET = [
+    "Børne- og Skoleudvalget_", "Økonomiudvalget_", "Byrådet_2025", "Notat_borgerhenvendelser",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def example_searcher(tmp_path_factory, embedder):
+    """A real store and hybrid searcher over a subset of examples/, built once per session."""
+    from ingest.pipeline import Ingestor
+    from vectorstore.catalog import FileCatalog
+    from vectorstore.chroma import ChromaStore, open_client
+    from vectorstore.hybrid import HybridSearcher
+    from vectorstore.lexical import LexicalIndexManager
+
+    root = tmp_path_factory.mktemp("examples")
+    docs = root / "docs"
+    docs.mkdir()
+    for path in EXAMPLES.iterdir():
+        if any(path.name.startswith(prefix) for prefix in EXAMPLE_SUBSET):
+            shutil.copy(path, docs / path.name)
+    client = open_client(root / "store")
+    store = ChromaStore(client, embedder)
+    report = Ingestor(store, FileCatalog(client)).run([docs])
+    assert not report.failed
+    lexical = LexicalIndexManager(store, root / "store" / "bm25")
+    return HybridSearcher(store, lexical), root

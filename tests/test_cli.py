@@ -95,8 +95,11 @@ def test_search_and_eval_commands(tmp_path):
     ev = runner.invoke(app, ["eval", str(questions), "--store", str(store), "--json"])
     assert ev.exit_code == 0, ev.output
     report = json.loads(ev.stdout)
-    assert report["answerable"] == 1 and report["recall@10"] == 1.0
-    assert set(report["latency_ms"]) == {"p50", "p95"}
+    retrieval, answers = report["retrieval"], report["answers"]
+    assert retrieval["answerable"] == 1 and retrieval["recall@10"] == 1.0
+    assert set(retrieval["latency_ms"]) == {"p50", "p95"}
+    assert answers["answerable"] == 1 and answers["unanswerable"] == 1
+    assert answers["citation_hit_rate"] == 1.0
     table = runner.invoke(app, ["eval", str(questions), "--store", str(store), "--mode", "all"])
     assert table.exit_code == 0 and "recall@5" in table.stdout and "bm25" in table.stdout
 

@@ -16,39 +16,17 @@ from vectorstore.filters import SearchFilters, allowed_access
 from vectorstore.hybrid import HybridSearcher, InvalidQueryError
 from vectorstore.lexical import LexicalIndexManager
 
-# the multi-committee heating case (three portal meetings) and the memo
-SUBSET = [
-    "Børne- og Skoleudvalget_",
-    "Økonomiudvalget_",
-    "Byrådet_2025",
-    "Notat_borgerhenvendelser",
-]
 HEATING = "Varmen i skolerne"
 
 
-def copy_subset(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for path in EXAMPLES.iterdir():
-        if any(path.name.startswith(prefix) for prefix in SUBSET):
-            shutil.copy(path, target / path.name)
-    return target
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, embedder):
-    root = tmp_path_factory.mktemp("retrieval")
-    docs = copy_subset(root / "docs")
-    client = open_client(root / "store")
-    store = ChromaStore(client, embedder)
-    report = Ingestor(store, FileCatalog(client)).run([docs])
-    assert not report.failed
-    lexical = LexicalIndexManager(store, root / "store" / "bm25")
-    return HybridSearcher(store, lexical), root
+@pytest.fixture
+def built(example_searcher):
+    return example_searcher
 
 
 @pytest.fixture
-def searcher(built):
-    return built[0]
+def searcher(example_searcher):
+    return example_searcher[0]
 
 
 def test_hybrid_finds_the_case_and_collapses_copies(searcher):

@@ -175,6 +175,88 @@ def search(
         out.print()
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Spørgsmålet på dansk.")],
+    store: StoreOption = None,
+    chroma_url: UrlOption = None,
+    committee: Annotated[str | None, typer.Option(help="Udvalg, fx 'Økonomiudvalget'.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Fra dato (ÅÅÅÅ-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Til dato (ÅÅÅÅ-MM-DD).")] = None,
+    access: Annotated[
+        str, typer.Option(help="Adgangsniveau: public, internal eller closed.")
+    ] = "public",
+    mode: Annotated[str, typer.Option(help="extractive eller llm.")] = "extractive",
+    as_json: Annotated[bool, typer.Option("--json", help="Svar som JSON.")] = False,
+    briefing: Annotated[
+        Path | None, typer.Option("--briefing", help="Gem kilderne som briefing (.docx/.md).")
+    ] = None,
+) -> None:
+    """Stil et spørgsmål og få et kort svar med kilder."""
+    from assistant.briefing import Briefing
+    from assistant.errors import AssistantError
+    from vectorstore.filters import SearchFilters
+
+    if access not in ("public", "internal", "closed"):
+        fail("--access skal være public, internal eller closed.", 2)
+    if mode not in ("extractive", "llm"):
+        fail("--mode skal være extractive eller llm.", 2)
+    filters = SearchFilters(
+        committee=committee, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to")
+    )
+    assistant = _assistant(store, chroma_url, mode)
+    try:
+        answer = assistant.ask(question, filters=filters, access=access, mode=mode)
+    except AssistantError as exc:
+        fail(getattr(exc, "message", str(exc)), 2)
+        return
+    except VectorStoreError as exc:
+        fail(danish_message(exc))
+        return
+    if briefing is not None:
+        doc = Briefing(title=f"Briefing: {answer.question}")
+        for citation in answer.citations:
+            doc.add(citation)
+        try:
+            if briefing.suffix.lower() == ".md":
+                briefing.parent.mkdir(parents=True, exist_ok=True)
+                briefing.write_text(doc.to_markdown(), encoding="utf-8")
+            else:
+                doc.to_docx(briefing)
+        except (AssistantError, OSError) as exc:
+            fail(f"Briefingen kunne ikke gemmes: {exc}")
+        err.print(f"Briefing gemt i {briefing}")
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    out = Console()
+    if answer.filters_applied:
+        out.print(f"[dim]Filtre fra spørgsmålet: {answer.filters_applied}[/]")
+    out.print(answer.text)
+    for note in answer.notes:
+        out.print(f"[yellow]{note}[/]")
+    if answer.citations:
+        out.print("\n[bold]Kilder[/]")
+        for c in answer.citations:
+            out.print(f"[{c.n}] {c.reference()}")
+            out.print(f"    [dim]«{c.quote}»[/]")
+
+
+def _assistant(store, chroma_url, mode: str = "extractive"):
+    from ui.factory import build_assistant
+
+    settings = load_settings(store_dir=store, chroma_url=chroma_url)
+    try:
+        return build_assistant(settings, with_llm=mode == "llm")
+    except StoreUnavailableError:
+        fail(
+            f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}. "
+            "Kør først `referent ingest MAPPE` for at indlæse dokumenter."
+        )
+    except VectorStoreError as exc:
+        fail(danish_message(exc))
+
+
 @app.command(name="eval")
 def evaluate_cmd(
     questions: Annotated[Path, typer.Argument(help="Spørgsmål i JSONL (se shared/eval).")],
@@ -183,9 +265,12 @@ def evaluate_cmd(
     k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
     mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 eller all.")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Resultat som JSON.")] = False,
+    answers: Annotated[
+        bool, typer.Option("--answers/--no-answers", help="Mål også svarene (ask).")
+    ] = True,
 ) -> None:
-    """Mål søgekvaliteten på et spørgsmålssæt: recall@1/5/10, MRR@10, latens."""
-    from assistant.evaluate import evaluate, load_questions
+    """Mål søge- og svarkvaliteten på et spørgsmålssæt: recall@1/5/10, MRR@10, svar, latens."""
+    from assistant.evaluate import evaluate, evaluate_answers, load_questions
 
     if not questions.is_file():
         fail(f"Filen findes ikke: {questions}", 2)
@@ -198,12 +283,40 @@ def evaluate_cmd(
     retriever = _retriever(store, chroma_url)
     retriever.retrieve("opvarmning", k=1)  # build or load the BM25 index outside the timing
     reports = [evaluate(retriever, qs, k=k, mode=m) for m in modes]
+    answer_report = None
+    if answers:
+        from assistant.assistant import Assistant
+
+        answer_report = evaluate_answers(Assistant(retriever), qs).to_dict()
     if as_json:
         data = [r.to_dict() for r in reports]
-        sys.stdout.write(json.dumps(data if len(data) > 1 else data[0], ensure_ascii=False,
-                                    indent=2) + "\n")  # fmt: skip
+        result = data if len(data) > 1 else data[0]
+        if answer_report is not None:
+            result = {"retrieval": result, "answers": answer_report}
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
     print_eval(reports)
+    if answer_report is not None:
+        print_answer_eval(answer_report)
+
+
+def print_answer_eval(report: dict) -> None:
+    out = Console()
+    table = Table(title="Svarkvalitet (udtrækkende svar)")
+    table.add_column("Mål")
+    table.add_column("Værdi", justify="right")
+    for label, key in [
+        ("Citerer en guld-passage (besvarbare)", "citation_hit_rate"),
+        ("Indeholder de centrale fakta", "answer_contains_rate"),
+        ("Ubesvarbare afvist", "unanswerable_declined"),
+        ("Besvarbare fejlagtigt afvist", "answerable_wrongly_declined"),
+    ]:
+        table.add_row(label, f"{report[key]:.2f}")
+    table.add_row(
+        "ask-latens p50 / p95 (ms)",
+        f"{report['ask_latency_ms']['p50']:.0f} / {report['ask_latency_ms']['p95']:.0f}",
+    )
+    out.print(table)
 
 
 def print_eval(reports) -> None:

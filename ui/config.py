@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     embed_threads: int = Field(default=2, ge=1)
     allow_model_download: bool = False  # only for hub models named by the user
     bm25_decompound: bool = False  # add halves of Danish compounds to BM25 (see README)
+    # optional chat model: "ollama:<model>", "openai:<model>" (any OpenAI-compatible server with
+    # llm_base_url: vLLM, llama.cpp), "azure:<deployment>"; empty means extractive answers only
+    llm: str = ""
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
+    llm_max_tokens: int = 400
     default_access: str = "public"  # access level for documents without their own
     chunk_min_words: int = 150
     chunk_max_words: int = 350

@@ -63,3 +63,26 @@ def build_retriever(settings: Settings) -> Retriever:
     store = build_store(settings, create=False)
     lexical = LexicalIndexManager(store, lexical_folder(settings), settings.bm25_decompound)
     return Retriever(HybridSearcher(store, lexical))
+
+
+def build_assistant(settings: Settings, with_llm: bool = False):
+    from assistant.assistant import Assistant
+
+    llm = build_llm_composer(settings) if with_llm else None
+    return Assistant(build_retriever(settings), llm=llm)
+
+
+def build_llm_composer(settings: Settings):
+    """The configured chat model behind the LLM composer, or None when none is configured."""
+    if not settings.llm:
+        return None
+    from assistant.compose_llm import LLMComposer, chat_model_from_spec
+
+    model = chat_model_from_spec(
+        settings.llm,
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key,
+        timeout=settings.llm_timeout,
+        max_tokens=settings.llm_max_tokens,
+    )
+    return LLMComposer(model)

@@ -1,0 +1,106 @@
+"""The assistant with the extractive composer, over a real store built from examples/."""
+
+import re
+from datetime import date
+
+import pytest
+
+from assistant.assistant import Assistant, EmptyQuestionError, turn_from
+from assistant.citations import check_citations
+from assistant.retrieve import Retriever
+from assistant.timewords import period_from_question
+from vectorstore.filters import SearchFilters
+
+
+@pytest.fixture
+def assistant(example_searcher):
+    return Assistant(Retriever(example_searcher[0]), today=date(2025, 11, 1))
+
+
+def check_answer_integrity(answer):
+    """Every [n] resolves to a citation, no citation is unused, quotes are verbatim."""
+    used = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert sorted(set(used)) == [c.n for c in answer.citations]
+    assert used and used[0] == 1
+    for c in answer.citations:
+        for part in c.quote.split(" … "):
+            assert part in c.text, "a quote is taken word for word from its passage"
+        assert c.title and c.source
+
+
+def test_decision_question_states_the_latest_decision_first(assistant):
+    answer = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne?")
+    assert not answer.declined
+    check_answer_integrity(answer)
+    first = answer.citations[0]
+    assert answer.text.startswith("Byrådet besluttede den 24. marts 2025")
+    assert first.section == "Beslutning" and first.committee == "Byrådet"
+    assert first.case_number == "24-018452" and first.item_number == "3"
+
+
+def test_follow_up_questions_use_the_conversation(assistant):
+    first = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne?")
+    history = [turn_from(first)]
+    cost = assistant.ask("Og hvad kostede det?", history=history)
+    check_answer_integrity(cost)
+    assert "6.400.000 kr." in cost.text
+    assert all(c.case_number == "24-018452" for c in cost.citations[:1])
+    when = assistant.ask("Hvornår blev det besluttet?", history=[*history, turn_from(cost)])
+    assert "24. marts 2025" in when.text
+
+
+def test_unanswerable_questions_are_declined_with_what_the_index_covers(assistant):
+    answer = assistant.ask("Har byrådet indført betalingsparkering ved stranden?")
+    assert answer.declined and not answer.citations
+    assert "fandt ikke" in answer.text and "Indekset dækker" in answer.text
+    assert "omformulere" in answer.text
+
+
+def test_time_words_and_committees_become_filters(assistant):
+    answer = assistant.ask("Hvad skete der i Økonomiudvalget i marts 2025?")
+    assert "udvalg" in answer.filters_applied and "2025-03-01" in answer.filters_applied
+    assert answer.citations
+    for c in answer.citations:
+        assert c.committee == "Økonomiudvalget" and c.meeting_date.startswith("2025-03")
+    assert period_from_question("i foråret 2024", date(2025, 1, 1))[:2] == (
+        date(2024, 3, 1),
+        date(2024, 5, 31),
+    )
+    assert period_from_question("sidste år", date(2025, 6, 1))[:2] == (
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+    )
+    assert period_from_question("hvad har byrådet besluttet", date(2025, 6, 1)) is None
+
+
+def test_public_answers_never_cite_closed_items(assistant, example_searcher):
+    searcher = example_searcher[0]
+    closed = [
+        h for h in searcher.search("lukket", k=50, filters=SearchFilters(access="closed")).hits
+        if h.metadata.access == "closed"
+    ]  # fmt: skip
+    assert closed
+    title = closed[0].metadata.title
+    public = assistant.ask(f"Hvad blev besluttet om {title}?")
+    assert all(c.access == "public" for c in public.citations)
+    staff = assistant.ask(f"Hvad blev besluttet om {title}?", access="closed")
+    assert any(c.access == "closed" for c in staff.citations) or staff.declined
+
+
+def test_bad_questions(assistant):
+    with pytest.raises(EmptyQuestionError):
+        assistant.ask("   ")
+    long = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne? " * 300)
+    assert long.citations or long.declined
+
+
+def test_prompt_injection_in_a_document_is_only_data(assistant):
+    answer = assistant.ask("Hvad skrev borgerne om trafikken på Møllevej?")
+    assert not answer.declined
+    check_answer_integrity(answer)
+    assert answer.text.strip().lower() != "ja"
+
+
+def test_citation_check_drops_and_renumbers():
+    text, order = check_citations("A [3]. B [9] og [1, 3]. C [0].", 3)
+    assert text == "A [1]. B og [2][1]. C." and order == [3, 1]
