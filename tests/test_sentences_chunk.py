@@ -6,12 +6,14 @@ from vectorstore.sentences import split_sentences
 def test_sentences_respect_danish_abbreviations_and_dates():
     text = (
         "Byrådet besluttede den 5. december 2019 at give 140.000 kr. til bl.a. skolerne. "
-        "Det skete jf. planen. Næste sætning!"
+        "Det skete jf. planen. Næste sætning! Udgiften var 5,8 mio. kr. Der er behov for mere."
     )
     assert split_sentences(text) == [
         "Byrådet besluttede den 5. december 2019 at give 140.000 kr. til bl.a. skolerne.",
         "Det skete jf. planen.",
         "Næste sætning!",
+        "Udgiften var 5,8 mio. kr.",
+        "Der er behov for mere.",
     ]
 
 

@@ -205,8 +205,19 @@ def ask(
         committee=committee, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to")
     )
     assistant = _assistant(store, chroma_url, mode)
+    if mode == "llm" and assistant.llm is None:
+        fail("Ingen sprogmodel er sat op (REFERENT_LLM); brug --mode extractive.", 2)
+    streamed = mode == "llm" and not as_json and briefing is None
     try:
-        answer = assistant.ask(question, filters=filters, access=access, mode=mode)
+        answer = None
+        for part in assistant.ask_stream(question, filters=filters, access=access, mode=mode):
+            if not isinstance(part, str):
+                answer = part
+            elif streamed:
+                sys.stdout.write(part)
+                sys.stdout.flush()
+        if streamed:
+            sys.stdout.write("\n\n")
     except AssistantError as exc:
         fail(getattr(exc, "message", str(exc)), 2)
         return
@@ -232,6 +243,8 @@ def ask(
     out = Console()
     if answer.filters_applied:
         out.print(f"[dim]Filtre fra spørgsmålet: {answer.filters_applied}[/]")
+    if streamed:
+        out.print("[bold]Kontrolleret svar[/]")
     out.print(answer.text)
     for note in answer.notes:
         out.print(f"[yellow]{note}[/]")

