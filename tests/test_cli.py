@@ -112,3 +112,30 @@ def test_search_bad_input(tmp_path):
     assert empty.exit_code == 2 and "tomt" in empty.output
     bad_date = runner.invoke(app, ["search", "x", "--store", str(store), "--from", "igår"])
     assert bad_date.exit_code == 2
+
+
+def test_ask_json_and_briefing(tmp_path):
+    store = memo_store(tmp_path)
+    result = runner.invoke(
+        app, ["ask", "Hvor mange skriftlige henvendelser kom der om Møllevej?", "--store",
+              str(store), "--json", "--briefing", str(tmp_path / "b.docx")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["declined"] is False and answer["citations"]
+    c = answer["citations"][0]
+    assert c["n"] == 1 and c["source"].startswith("Notat_") and c["text"] and c["quote"]
+    assert (tmp_path / "b.docx").stat().st_size > 0
+
+    blocker = tmp_path / "fil"
+    blocker.write_text("x")
+    bad = runner.invoke(
+        app, ["ask", "Møllevej", "--store", str(store), "--briefing", str(blocker / "b.docx")]
+    )
+    assert bad.exit_code == 1 and "Briefingen kunne ikke gemmes" in bad.output
+    assert "Traceback" not in bad.output
+
+    declined = runner.invoke(
+        app, ["ask", "Hvad koster en hundeskov?", "--store", str(store), "--json"]
+    )
+    assert json.loads(declined.stdout)["declined"] is True

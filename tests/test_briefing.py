@@ -1,0 +1,58 @@
+"""Briefings from real answers: DOCX (read back with python-docx) and Markdown."""
+
+from datetime import date
+
+import docx
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.briefing import Briefing
+from assistant.errors import BriefingExportError
+from assistant.retrieve import Retriever
+
+
+@pytest.fixture
+def briefing(example_searcher):
+    assistant = Assistant(Retriever(example_searcher[0]), today=date(2025, 11, 1))
+    answer = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne?")
+    doc = Briefing(title="Varmen i skolerne")
+    for citation in answer.citations:
+        doc.add(citation)
+    doc.add(answer.citations[0])  # adding twice keeps one
+    assert len(doc.items) == len(answer.citations) >= 2
+    doc.items[0].note = "Til borgmesterens orientering."
+    return doc
+
+
+def test_docx_has_heading_summary_quotes_and_references(briefing, tmp_path):
+    path = briefing.to_docx(tmp_path / "ud" / "briefing.docx")
+    document = docx.Document(str(path))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    texts = [t for _, t in paragraphs]
+    assert texts[0] == "Varmen i skolerne"
+    assert "Sammenfatning" in texts and "Kilder" in texts
+    first = briefing.items[0].citation
+    assert any(t.startswith(first.quote) and t.endswith("[1]") for t in texts)
+    assert any(style == "Quote" and first.quote in t for style, t in paragraphs)
+    references = [t for t in texts if t.startswith("[1] «")]
+    assert references and "24. marts 2025" in references[0] and "sag 24-018452" in references[0]
+    assert "Til borgmesterens orientering." in " ".join(texts)
+    assert briefing.docx_bytes()[:2] == b"PK"
+
+
+def test_markdown_reorder_and_remove(briefing):
+    second = briefing.items[1].citation
+    briefing.move(second.chunk_id, -1)
+    assert briefing.items[0].citation is second
+    md = briefing.to_markdown()
+    assert md.startswith("# Varmen i skolerne")
+    assert "## Sammenfatning" in md and f"[1] {second.reference()}" in md
+    briefing.remove(second.chunk_id)
+    assert all(i.citation is not second for i in briefing.items)
+
+
+def test_unwritable_path_is_a_clear_error(briefing, tmp_path):
+    blocker = tmp_path / "fil"
+    blocker.write_text("x")
+    with pytest.raises(BriefingExportError, match="kunne ikke gemmes"):
+        briefing.to_docx(blocker / "briefing.docx")
