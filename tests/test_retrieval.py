@@ -1,15 +1,14 @@
 """Hybrid retrieval over a small real store built from the project's examples."""
 
 import shutil
-import socket
-import subprocess
-import time
+import sys
 from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES
+from tests.servers import free_port, running
 from vectorstore.catalog import FileCatalog
 from vectorstore.chroma import ChromaStore, open_client
 from vectorstore.filters import SearchFilters, allowed_access
@@ -120,38 +119,15 @@ def test_bm25_index_follows_the_store(built, embedder):
     assert lexical.rebuilds >= 1
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path):
-    chroma = Path(shutil.which("chroma") or Path(__import__("sys").executable).with_name("chroma"))
+    chroma = Path(shutil.which("chroma") or Path(sys.executable).with_name("chroma"))
     port = free_port()
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            open_client(url=url)
-            break
-        except Exception:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    command = [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
+    with running(command, lambda: open_client(url=url), timeout=30):
+        yield url
 
 
 def test_against_a_chroma_server(chroma_server, tmp_path, embedder):
