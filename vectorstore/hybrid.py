@@ -38,11 +38,15 @@ class HybridSearcher:
         lexical: LexicalIndexManager,
         candidates: int = 50,
         rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.0,
     ) -> None:
         self.store = store
         self.lexical = lexical
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+        self.lexical_weight = lexical_weight
 
     def search(
         self,
@@ -130,7 +134,12 @@ class HybridSearcher:
                 hits[cid].lexical_score = score
         for hit in hits.values():
             hit.score = sum(
-                1.0 / (self.rrf_k + r) for r in (hit.dense_rank, hit.lexical_rank) if r is not None
+                weight / (self.rrf_k + rank)
+                for rank, weight in (
+                    (hit.dense_rank, self.dense_weight),
+                    (hit.lexical_rank, self.lexical_weight),
+                )
+                if rank is not None
             )
         return sorted(hits.values(), key=lambda h: (-h.score, h.chunk_id))
 
