@@ -96,6 +96,8 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # e.g. "LLM-svaret blev erstattet …"
     mode: str = "extractive"
     hits: list[Hit] = field(default_factory=list)  # what retrieval returned, for the UI
+    # filters taken from the question, by kind ("period", "committee") → Danish label
+    derived: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -66,8 +66,13 @@ class Assistant:
         filters: SearchFilters | None = None,
         access: str = "public",
         mode: str = "extractive",
+        skip_derived: Collection[str] = (),
     ) -> Iterator[str | Answer]:
-        """Text as it is produced, then the finished `Answer` as the last item."""
+        """Text as it is produced, then the finished `Answer` as the last item.
+
+        `skip_derived` names filters ("period", "committee") not to take from the question:
+        the user removed them.
+        """
         question = " ".join((question or "").split())
         if not question:
             raise EmptyQuestionError("empty question")
@@ -77,6 +82,14 @@ class Assistant:
         index = self.retriever.index()
         known = sorted({str(c) for c in index.meta["committee"] if c})
         searched, applied = filters_from_question(question, base, known, self.today or date.today())
+        derived = _derived(base, searched, applied)
+        for kind in skip_derived:
+            if kind == "period":
+                searched.date_from, searched.date_to = base.date_from, base.date_to
+            elif kind == "committee":
+                searched.committee = base.committee
+            derived.pop(kind, None)
+        applied = list(derived.values())
         query = retrieval_query(question, history)
         try:
             result = self.retriever.retrieve(query, k=self.k, filters=searched)
@@ -86,21 +99,53 @@ class Assistant:
         hits = self.retriever.with_case_decisions(hits, searched)
         text, citations, best = self.composer.compose(question, hits, index, topic=query)
         declined = not citations or self.decline.should_decline(hits, best)
+        if declined and citations and self._continues_case(question, history, citations):
+            declined = False  # a follow-up about the case just answered needs no new topic words
+        notes: list[str] = []
+        if declined and derived:
+            # "i januar 2024" may date the event, not the meeting that decided it: when the
+            # derived filters find nothing, search once more with only the caller's filters
+            retry = self.retriever.retrieve(query, k=self.k, filters=base)
+            retry_hits = self._prefer_previous_case(retry.hits, question, history)
+            retry_hits = self.retriever.with_case_decisions(retry_hits, base)
+            r_text, r_citations, r_best = self.composer.compose(
+                question, retry_hits, index, topic=query
+            )
+            if r_citations and not self.decline.should_decline(retry_hits, r_best):
+                notes.append(
+                    f"Intet svar med filtrene fra spørgsmålet ({', '.join(applied)}); "
+                    "svaret er fundet uden dem."
+                )
+                result, hits, text, citations = retry, retry_hits, r_text, r_citations
+                declined, applied, derived = False, [], {}
         if declined:
             reason = result.empty_reason or "Jeg fandt ikke noget i dokumenterne, der besvarer "
             if not result.empty_reason:
                 reason += "spørgsmålet."
             text = f"{reason} {coverage_note(index, access)} {REPHRASE_TIP}"
-            answer = Answer(question, text, [], True, ", ".join(applied), hits=hits)
+            answer = Answer(
+                question, text, [], True, ", ".join(applied), hits=hits, derived=derived
+            )
             yield text
             yield answer
             return
-        answer = Answer(question, text, citations, False, ", ".join(applied), hits=hits)
+        answer = Answer(
+            question, text, citations, False, ", ".join(applied), notes, hits=hits,
+            derived=derived,
+        )  # fmt: skip
         if mode == "llm" and self.llm is not None:
-            yield from self.llm.stream(answer, hits)
+            for part in self.llm.stream(answer, hits):
+                if isinstance(part, Answer):
+                    part.derived = dict(derived)
+                yield part
             return
         yield text
         yield answer
+
+    @staticmethod
+    def _continues_case(question: str, history: list[Turn], citations) -> bool:
+        cases = set(previous_cases(history))
+        return is_follow_up(question, history) and any(c.case_number in cases for c in citations)
 
     def _prefer_previous_case(self, hits: list[Hit], question: str, history: list[Turn]):
         """For a follow-up, passages of the case just discussed come first."""
@@ -108,6 +153,17 @@ class Assistant:
         if not is_follow_up(question, history) or not cases:
             return hits
         return sorted(hits, key=lambda h: h.metadata.case_number not in cases)
+
+
+def _derived(base: SearchFilters, searched: SearchFilters, applied: list[str]) -> dict[str, str]:
+    """The filters taken from the question by kind; `applied` lists the period first."""
+    labels = iter(applied)
+    derived: dict[str, str] = {}
+    if (searched.date_from, searched.date_to) != (base.date_from, base.date_to):
+        derived["period"] = next(labels, "periode")
+    if searched.committee != base.committee:
+        derived["committee"] = next(labels, "udvalg")
+    return derived
 
 
 def turn_from(answer: Answer) -> Turn:

@@ -48,8 +48,9 @@ class Candidate:
 
 
 class ExtractiveComposer:
-    def __init__(self, max_statements: int = MAX_STATEMENTS) -> None:
+    def __init__(self, max_statements: int = MAX_STATEMENTS, lead_passages: int = 3) -> None:
         self.max_statements = max_statements
+        self.lead_passages = lead_passages
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -113,7 +114,8 @@ class ExtractiveComposer:
         ranked = self.candidates(question, hits, index, topic)
         if not ranked:
             return "", [], 0.0
-        terms = self.question_terms(topic or question, index)
+        # squared IDF: whether the passage has the question's rarest, most specific words
+        terms = {t: w * w for t, w in self.question_terms(topic or question, index).items()}
         best_coverage = max(
             self.coverage(f"{h.metadata.title} {h.metadata.section} {h.text}", terms, index)
             for h in hits[:3]
@@ -128,7 +130,20 @@ class ExtractiveComposer:
                 chosen.append(decision)
                 doc = decision.hit.metadata.doc_id or decision.hit.chunk_id
                 per_doc[doc] = 1
+        if self.lead_passages:
+            # retrieval ranks passages better than sentence overlap does: the best sentence of
+            # each of the top passages goes in first, then the best sentences overall
+            for rank in range(1, self.lead_passages + 1):
+                own = [c for c in ranked if c.rank == rank]
+                if own and len(chosen) < self.max_statements:
+                    best = own[0]
+                    if not any(c.hit.chunk_id == best.hit.chunk_id for c in chosen):
+                        chosen.append(best)
+                        doc = best.hit.metadata.doc_id or best.hit.chunk_id
+                        per_doc[doc] = per_doc.get(doc, 0) + 1
         for cand in ranked:
+            if len(chosen) >= self.max_statements:
+                break
             doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
             if per_doc.get(doc, 0) >= 2 or any(c.sentence == cand.sentence for c in chosen):
                 continue

@@ -1,8 +1,9 @@
 """When to say "I found nothing": thresholds on how well the best passage matches.
 
-The thresholds come from the development question set (see README): the dense similarity of
-the best passage and the lexical coverage of the best sentence, both low, mean the index has
-nothing on the question.
+The thresholds come from the development question set (bench/decline_calibration.py): how
+much of the question the best passages cover, with terms weighted by squared IDF so that the
+question's most specific words count most, and the dense similarity of the best passage. Very
+low coverage, or low coverage with a distant best passage, means the index has nothing on it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from vectorstore.records import Hit
 
 @dataclass
 class DeclinePolicy:
-    min_coverage: float = 0.3  # below this share of the question's weighted terms: decline
-    weak_coverage: float = 0.5  # below this, decline unless the best passage is close in meaning
-    min_dense: float = 0.86  # cosine similarity of the best passage (e5 scores run high)
+    min_coverage: float = 0.15  # below this share of the question's weighted terms: decline
+    weak_coverage: float = 0.6  # below this, decline unless the best passage is close in meaning
+    min_dense: float = 0.87  # cosine similarity of the best passage (e5 scores run high)
 
     def should_decline(self, hits: list[Hit], best_coverage: float) -> bool:
         if not hits or best_coverage < self.min_coverage:

@@ -48,7 +48,7 @@ def main() -> None:
     print("\nmin_coverage weak_coverage min_dense | declined(unanswerable) wrongly(answerable)")
     default = DeclinePolicy()
     for lo, weak, dense in itertools.product(
-        [0.2, 0.25, 0.3, 0.35, 0.4], [0.4, 0.5, 0.6, 0.7], [0.84, 0.85, 0.86, 0.87]
+        [0.1, 0.15, 0.2, 0.25, 0.3], [0.4, 0.5, 0.6, 0.7], [0.86, 0.87, 0.88, 0.89]
     ):
         policy = DeclinePolicy(min_coverage=lo, weak_coverage=weak, min_dense=dense)
 

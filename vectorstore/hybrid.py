@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from vectorstore.chroma import ChromaStore
 from vectorstore.errors import VectorStoreError
@@ -40,6 +41,7 @@ class HybridSearcher:
         rrf_k: int = 60,
         dense_weight: float = 1.0,
         lexical_weight: float = 1.0,
+        expand_documents: int = 1,
     ) -> None:
         self.store = store
         self.lexical = lexical
@@ -47,6 +49,7 @@ class HybridSearcher:
         self.rrf_k = rrf_k
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
+        self.expand_documents = expand_documents
 
     def search(
         self,
@@ -89,6 +92,8 @@ class HybridSearcher:
 
         t4 = time.perf_counter()
         hits = self._fuse(dense, lexical)
+        if self.expand_documents and mode == "hybrid" and hits:
+            hits = self._with_key_passages(hits, resolved.where())
         hits = collapse_duplicates(hits)[:k]
         timings["fuse"] = (time.perf_counter() - t4) * 1000
         return SearchResult(hits, "", truncated, timings)
@@ -111,6 +116,36 @@ class HybridSearcher:
             Hit(cid, text or "", PassageMetadata.from_chroma(meta), 0.0)
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
+
+    def _with_key_passages(self, hits: list[Hit], where: dict[str, Any]) -> list[Hit]:
+        """Each of the best documents brings its opening passages (for an agenda item: the
+        decision, then summary and recommendation) right after its best-ranked passage: the
+        question matched the document, and those passages say what became of it."""
+        top_docs: list[str] = []
+        for hit in hits:
+            if hit.metadata.doc_id not in top_docs:
+                top_docs.append(hit.metadata.doc_id)
+            if len(top_docs) == self.expand_documents:
+                break
+        clauses = where.get("$and", [where])
+        got = self.store.collection.get(
+            where={"$and": [*clauses, {"doc_id": {"$in": top_docs}}, {"chunk_index": {"$lte": 1}}]},
+            include=["documents", "metadatas"],
+        )
+        present = {h.chunk_id for h in hits}
+        extra: dict[str, list[Hit]] = {}
+        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            if cid not in present:
+                m = PassageMetadata.from_chroma(meta)
+                extra.setdefault(m.doc_id, []).append(Hit(cid, text or "", m, 0.0))
+        out: list[Hit] = []
+        for hit in hits:
+            out.append(hit)
+            for sibling in sorted(extra.pop(hit.metadata.doc_id, []),
+                                  key=lambda h: h.metadata.chunk_index):  # fmt: skip
+                sibling.score = hit.score
+                out.append(sibling)
+        return out
 
     def _fuse(
         self, dense: list[tuple[StoredPassage, float]], lexical: list[tuple[str, float]]
