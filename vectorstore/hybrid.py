@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+
+import numpy as np
 
 from vectorstore.chroma import ChromaStore
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters, resolve
 from vectorstore.lexical import LexicalIndexManager
-from vectorstore.records import Hit, PassageMetadata, StoredPassage
+from vectorstore.records import Hit, StoredPassage
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 2000  # ~512 tokens: what the embedder reads; the rest adds cost, not meaning
@@ -83,7 +84,12 @@ class HybridSearcher:
             vector = self.store.embedder.embed_query_array(query)
             timings["embed"] = (time.perf_counter() - t1) * 1000
             t2 = time.perf_counter()
-            dense = self.store.dense_search(vector, n, resolved.where())
+            if index.vectors is not None:
+                ranked = index.dense_search(vector, n, resolved.mask(index.meta))
+                found = {p.chunk_id: p for p in self.store.get([cid for cid, _ in ranked])}
+                dense = [(found[cid], score) for cid, score in ranked if cid in found]
+            else:
+                dense = self.store.dense_search(vector, n, resolved.where())
             timings["dense"] = (time.perf_counter() - t2) * 1000
         if mode in ("hybrid", "bm25"):
             t3 = time.perf_counter()
@@ -93,7 +99,7 @@ class HybridSearcher:
         t4 = time.perf_counter()
         hits = self._fuse(dense, lexical)
         if self.expand_documents and mode == "hybrid" and hits:
-            hits = self._with_key_passages(hits, resolved.where())
+            hits = self._with_key_passages(hits, index, resolved.mask(index.meta))
         hits = collapse_duplicates(hits)[:k]
         timings["fuse"] = (time.perf_counter() - t4) * 1000
         return SearchResult(hits, "", truncated, timings)
@@ -105,19 +111,20 @@ class HybridSearcher:
         cases = sorted({c for c in case_numbers if c})
         if not cases:
             return []
-        resolved = resolve(filters, self.lexical.current().meta)
+        index = self.lexical.current()
+        resolved = resolve(filters, index.meta)
         if resolved.empty_reason:
             return []
-        base = resolved.where()
-        clauses = base.get("$and", [base])
-        where = {"$and": [*clauses, {"case_number": {"$in": cases}}, {"section": section}]}
-        got = self.store.collection.get(where=where, include=["documents", "metadatas"])
-        return [
-            Hit(cid, text or "", PassageMetadata.from_chroma(meta), 0.0)
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
+        meta = index.meta
+        mask = (
+            resolved.mask(meta) & np.isin(meta["case_number"], cases) & (meta["section"] == section)
+        )
+        return self._hits(index.select(mask))
 
-    def _with_key_passages(self, hits: list[Hit], where: dict[str, Any]) -> list[Hit]:
+    def _hits(self, chunk_ids: list[str]) -> list[Hit]:
+        return [Hit(p.chunk_id, p.text, p.metadata, 0.0) for p in self.store.get(chunk_ids)]
+
+    def _with_key_passages(self, hits: list[Hit], index, mask: np.ndarray) -> list[Hit]:
         """Each of the best documents brings its opening passages (for an agenda item: the
         decision, then summary and recommendation) right after its best-ranked passage: the
         question matched the document, and those passages say what became of it."""
@@ -127,17 +134,12 @@ class HybridSearcher:
                 top_docs.append(hit.metadata.doc_id)
             if len(top_docs) == self.expand_documents:
                 break
-        clauses = where.get("$and", [where])
-        got = self.store.collection.get(
-            where={"$and": [*clauses, {"doc_id": {"$in": top_docs}}, {"chunk_index": {"$lte": 1}}]},
-            include=["documents", "metadatas"],
-        )
+        meta = index.meta
+        mask = mask & np.isin(meta["doc_id"], top_docs) & (meta["chunk_index"] <= 1)
         present = {h.chunk_id for h in hits}
         extra: dict[str, list[Hit]] = {}
-        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-            if cid not in present:
-                m = PassageMetadata.from_chroma(meta)
-                extra.setdefault(m.doc_id, []).append(Hit(cid, text or "", m, 0.0))
+        for sibling in self._hits([c for c in index.select(mask) if c not in present]):
+            extra.setdefault(sibling.metadata.doc_id, []).append(sibling)
         out: list[Hit] = []
         for hit in hits:
             out.append(hit)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-META_FIELDS = ("access", "committee", "doc_type", "case_number", "source", "doc_id")
+META_FIELDS = ("access", "committee", "doc_type", "case_number", "source", "doc_id", "section")
+INT_FIELDS = ("date_ordinal", "chunk_index")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -107,6 +108,9 @@ class LexicalIndex:
     analyzer: DanishAnalyzer
     decompounder: Decompounder | None = None
     doc_freq: np.ndarray | None = None  # passages per token id, for weighting query terms
+    # the passages' vectors in index order: filtered dense search as one masked product (see
+    # `dense_search`), because Chroma's metadata-filtered queries grow to ~0.4 s at 100k
+    vectors: np.ndarray | None = None
 
     def idf(self, token: str) -> float:
         """Inverse document frequency; unknown tokens weigh like the rarest."""
@@ -132,14 +136,17 @@ class LexicalIndex:
         generation = store.generation()
         texts: list[str] = []
         chunk_ids: list[str] = []
-        columns: dict[str, list] = {name: [] for name in (*META_FIELDS, "date_ordinal")}
-        for passage, _ in store.iter_passages():
+        columns: dict[str, list] = {name: [] for name in (*META_FIELDS, *INT_FIELDS)}
+        vectors: list[np.ndarray] = []
+        for passage, vector in store.iter_passages(with_vectors=True):
             m = passage.metadata
+            vectors.append(vector)
             texts.append(lexical_text(m.title, m.section, passage.text))
             chunk_ids.append(passage.chunk_id)
             for name in META_FIELDS:
                 columns[name].append(getattr(m, name))
-            columns["date_ordinal"].append(m.date_ordinal)
+            for name in INT_FIELDS:
+                columns[name].append(getattr(m, name))
         decompounder = Decompounder.learn(analyzer, texts) if decompound else None
         tokenize = decompounder or analyzer
         vocab: dict[str, int] = {"": 0}
@@ -148,13 +155,16 @@ class LexicalIndex:
         if ids:
             bm25.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
         meta = {
-            name: np.asarray(values, dtype=np.int64 if name == "date_ordinal" else str)
+            name: np.asarray(values, dtype=np.int64 if name in INT_FIELDS else str)
             for name, values in columns.items()
         }
         doc_freq = np.zeros(len(vocab), dtype=np.int32)
         for doc in ids:
             doc_freq[np.unique(np.asarray(doc, dtype=np.int64))] += 1 if doc else 0
-        return cls(bm25, vocab, chunk_ids, meta, generation, analyzer, decompounder, doc_freq)
+        matrix = np.asarray(vectors, dtype=np.float32) if vectors else None
+        return cls(
+            bm25, vocab, chunk_ids, meta, generation, analyzer, decompounder, doc_freq, matrix
+        )
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first; only passages allowed by `mask`, only score > 0."""
@@ -183,6 +193,31 @@ class LexicalIndex:
             if s > 0
         ]
 
+    def select(self, mask: np.ndarray) -> list[str]:
+        """Chunk ids of the passages a mask selects (the metadata arrays make masks)."""
+        return [self.chunk_ids[i] for i in np.flatnonzero(mask)]
+
+    def dense_search(
+        self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first, among the passages `mask` allows.
+
+        Exact search: one product over all vectors, disallowed passages excluded before the
+        top k are chosen (vectors are normalised, so the product is the cosine similarity).
+        """
+        if self.vectors is None or not len(self.chunk_ids) or k <= 0:
+            return []
+        scores = self.vectors @ vector.astype(np.float32)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        allowed = int(np.isfinite(scores).sum())
+        k = min(k, allowed)
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.chunk_ids[i], float(scores[i])) for i in top]
+
     # -- persistence -------------------------------------------------------------------------
 
     def save(self, folder: Path) -> None:
@@ -194,6 +229,8 @@ class LexicalIndex:
         np.savez(tmp / "meta.npz", **self.meta)
         if self.doc_freq is not None:
             np.save(tmp / "doc_freq.npy", self.doc_freq)
+        if self.vectors is not None:
+            np.save(tmp / "vectors.npy", self.vectors)
         (tmp / "index.json").write_text(
             json.dumps(
                 {
@@ -229,11 +266,21 @@ class LexicalIndex:
             doc_freq = np.load(folder / "doc_freq.npy")
         except OSError:
             doc_freq = None
+        try:
+            vectors = np.load(folder / "vectors.npy")
+        except OSError:
+            vectors = None
+        if info["chunk_ids"] and (
+            vectors is None
+            or len(vectors) != len(info["chunk_ids"])
+            or any(name not in meta for name in (*META_FIELDS, *INT_FIELDS))
+        ):
+            return None  # an index written by an earlier version: rebuild it
         parts = info.get("compound_parts")
         decompounder = Decompounder(analyzer, set(parts)) if parts is not None else None
         return cls(
             bm25, info["vocab"], info["chunk_ids"], meta, info["generation"], analyzer,
-            decompounder, doc_freq,
+            decompounder, doc_freq, vectors,
         )  # fmt: skip
 
 
