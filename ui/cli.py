@@ -402,6 +402,67 @@ def print_report(report) -> None:
         out.print(bad)
 
 
+@app.command(name="ui")
+def ui_cmd(
+    store: StoreOption = None,
+    chroma_url: UrlOption = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8501,
+    address: Annotated[
+        str, typer.Option("--address", help="Adresse at lytte på (0.0.0.0 for alle).")
+    ] = "localhost",
+) -> None:
+    """Start chatten (Streamlit) på http://localhost:8501."""
+    import os
+    import subprocess
+
+    settings = load_settings(store_dir=store, chroma_url=chroma_url)
+    env = dict(os.environ)
+    env["REFERENT_STORE_DIR"] = str(settings.store_dir.expanduser().resolve())
+    if settings.chroma_url:
+        env["REFERENT_CHROMA_URL"] = settings.chroma_url
+    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    app_path = Path(__file__).resolve().parent / "app.py"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.port", str(port), "--server.address", address,
+        "--server.headless", "true", "--server.maxUploadSize", str(settings.max_upload_mb),
+        "--browser.gatherUsageStats", "false", "--theme.base", "light",
+    ]  # fmt: skip
+    err.print(f"Referent kører på http://{address}:{port} (stop med Ctrl+C).")
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)
+
+
+@app.command(name="user-add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Brugernavn.")],
+    level: Annotated[
+        str, typer.Option("--level", help="Adgangsniveau: public, internal eller closed.")
+    ] = "internal",
+    users_file: Annotated[
+        Path | None, typer.Option("--users-file", help="Brugerfilen (ellers REFERENT_USERS_FILE).")
+    ] = None,
+) -> None:
+    """Opret eller skift adgangskode for en medarbejder, der kan logge ind i chatten."""
+    from ui.auth import UsersFileError, add_user
+
+    path = users_file or load_settings().users_file
+    if path is None:
+        fail("Angiv --users-file eller sæt REFERENT_USERS_FILE.", 2)
+        return
+    password = typer.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
+    try:
+        add_user(path, name, password, level)
+    except UsersFileError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"Brugerfilen kunne ikke gemmes: {exc}")
+    err.print(f"Brugeren {name} ({level}) er gemt i {path}.")
+
+
 def main() -> None:
     try:
         app()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -49,6 +50,13 @@ class Settings(BaseSettings):
     default_access: str = "public"  # access level for documents without their own
     chunk_min_words: int = 150
     chunk_max_words: int = 350
+    # the Streamlit app: the access level of a session that has not logged in (public,
+    # internal, closed); an optional users file (`referent user-add`) lets staff log in to theirs
+    access_level: Literal["public", "internal", "closed"] = "public"
+    users_file: Path | None = None
+    upload_dir: Path | None = None  # where uploads are kept; default: <store_dir>/uploads
+    max_upload_mb: int = Field(default=25, ge=1, le=1024)
+    allow_uploads: bool = True  # false: the upload page is hidden
 
     @classmethod
     def settings_customise_sources(

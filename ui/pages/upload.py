@@ -1,0 +1,62 @@
+"""The upload page: choose files, see them checked and ingested, read the per-file report."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.errors import IngestError
+from ui import render, session, uploads
+from ui.messages import danish_message
+from ui.session import LEVEL_LABELS
+from vectorstore.errors import VectorStoreError
+
+
+def main() -> None:
+    st.title("Tilføj dokumenter")
+    s = session.settings()
+    if not s.allow_uploads:
+        st.info("Upload er slået fra i denne installation.")
+        return
+    level = session.upload_access()
+    st.markdown(
+        f"Upload {uploads.TYPE_LABEL}. Højst **{s.max_upload_mb} MB** pr. fil. "
+        f"Dokumenter uden eget adgangsniveau gemmes som **{LEVEL_LABELS[level].lower()}**; "
+        "punkter mærket «Lukket» i mødeportalens filer forbliver lukkede."
+    )
+    st.session_state.setdefault("uploader_round", 0)
+    files = st.file_uploader(
+        "Vælg filer",
+        accept_multiple_files=True,
+        key=f"uploader-{st.session_state['uploader_round']}",
+        max_upload_size=s.max_upload_mb,
+        help="Filerne kontrolleres (størrelse, type, navn), før noget gemmes.",
+    )
+    if st.button("Indlæs filerne", type="primary", disabled=not files, icon=":material/upload:"):
+        run_ingest(files or [], level)
+    report = st.session_state.get("upload_report")
+    if report is not None:
+        st.subheader("Resultat")
+        render.show_report(report)
+        if report.documents:
+            st.page_link(
+                "pages/library.py", label="Se biblioteket", icon=":material/local_library:"
+            )
+
+
+def run_ingest(files, level: str) -> None:
+    s = session.settings()
+    folder = uploads.upload_folder(s)
+    saved, rejected = uploads.save_uploads(files, folder, s.max_upload_mb * 1_000_000)
+    try:
+        progress = render.ProgressBar()
+        ingestor = session.ingestor(level) if saved else None
+        report = uploads.ingest_uploads(ingestor, saved, rejected, progress=progress)
+    except (VectorStoreError, IngestError) as exc:
+        st.error(danish_message(exc))
+        return
+    st.session_state["upload_report"] = report
+    st.session_state["uploader_round"] += 1  # a fresh, empty file picker
+    st.rerun()
+
+
+main()

@@ -1,0 +1,283 @@
+"""Rendering helpers for the app: answers, source cards, highlighted quotes, ingest reports.
+
+Pure functions (`highlight`, `card_meta`, `answer_markdown`) build strings and are tested on
+their own; the `show_*` functions put them on the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.answer import Answer, Citation, danish_date, display_committee
+from ingest.report import FileResult, IngestReport
+
+CONTEXT_CHARS = 280  # text shown around the cited sentence on a collapsed card
+STATUS_DA = {
+    "indexed": "Indlæst",
+    "updated": "Opdateret",
+    "unchanged": "Uændret (allerede indlæst)",
+    "alternate": "Anden udgave af et indlæst dokument",
+    "failed": "Afvist",
+    "pruned": "Fjernet",
+}
+DOC_TYPE_DA = {
+    "referat": "Referat",
+    "dagsorden": "Dagsorden",
+    "opsamling": "Opsamling",
+    "politik": "Politik",
+    "notat": "Notat",
+    "andet": "Andet",
+}
+MARK_STYLE = "background:#ffe58a;color:inherit;padding:0 .1em;border-radius:2px"
+
+
+def md_escape(text: str) -> str:
+    """Document text shown as Markdown: no accidental formatting, maths or HTML."""
+    text = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_{}\[\]#+!|$~])", r"\\\1", text)
+
+
+def answer_markdown(text: str) -> str:
+    """The answer's text, escaped, with its citation numbers set in bold."""
+    escaped = md_escape(text)
+    escaped = re.sub(r"\\\[(\d{1,2})\\\]", r"**[\1]**", escaped)
+    return escaped.replace("\n", "  \n")
+
+
+def _spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where the quoted sentence(s) stand in the passage (a quote may join several with …)."""
+    spans = []
+    for part in (p.strip() for p in quote.split(" … ")):
+        if part and (at := text.find(part)) >= 0:
+            spans.append((at, at + len(part)))
+    return sorted(spans)
+
+
+def highlight(text: str, quote: str, context: int | None = None) -> str:
+    """HTML of the passage with the cited sentence(s) in <mark>; trimmed around them if asked."""
+    spans = _spans(text, quote)
+    start, end = 0, len(text)
+    if context is not None and spans:
+        start = max(0, spans[0][0] - context)
+        end = min(len(text), spans[-1][1] + context)
+        if start:
+            start = text.find(" ", start) + 1 or start
+        if end < len(text):
+            end = text.rfind(" ", spans[-1][1], end) if " " in text[spans[-1][1] : end] else end
+    elif context is not None:
+        end = min(len(text), 2 * context)
+    out, pos = [], start
+    for a, b in spans:
+        if a < pos or b > end:
+            continue
+        out.append(html.escape(text[pos:a]))
+        out.append(f'<mark style="{MARK_STYLE}">{html.escape(text[a:b])}</mark>')
+        pos = b
+    out.append(html.escape(text[pos:end]))
+    body = "".join(out).replace("\n", "<br>")
+    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
+
+
+def pages_label(c: Citation) -> str:
+    if not c.page_start:
+        return ""
+    if c.page_end in (0, c.page_start):
+        return f"side {c.page_start}"
+    return f"side {c.page_start}–{c.page_end}"
+
+
+def _item(c: Citation) -> str:
+    if not c.item_number:
+        return ""
+    if not c.item_title or c.item_title == card_title(c):
+        return c.item_number
+    return f"{c.item_number}. {c.item_title}"
+
+
+def card_meta(c: Citation) -> list[tuple[str, str]]:
+    """The card's reference fields, labelled in Danish, only those that are known."""
+    rows = [
+        ("Udvalg", display_committee(c.committee) if c.committee else ""),
+        ("Mødedato", danish_date(c.meeting_date) if c.meeting_date else ""),
+        ("Punkt", _item(c)),
+        ("Sagsnr.", c.case_number),
+        ("Afsnit", c.section),
+        ("Side", pages_label(c).removeprefix("side ")),
+        ("Dokumenttype", DOC_TYPE_DA.get(c.doc_type, c.doc_type)),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def card_title(c: Citation) -> str:
+    return c.item_title if c.item_title and not c.title else (c.title or c.source)
+
+
+def meta_html(c: Citation) -> str:
+    cells = " · ".join(
+        f'<span style="white-space:nowrap"><b>{html.escape(k)}:</b> {html.escape(v)}</span>'
+        for k, v in card_meta(c)
+    )
+    return f'<div style="font-size:.85rem;color:#555;margin:.1rem 0 .4rem">{cells}</div>'
+
+
+def quote_html(c: Citation, context: int | None = CONTEXT_CHARS) -> str:
+    style = (
+        "margin:0;padding:.4rem .8rem;border-left:4px solid #c9a227;background:#fafaf7;"
+        "font-size:.95rem;line-height:1.45"
+    )
+    return f'<blockquote style="{style}">{highlight(c.text, c.quote, context)}</blockquote>'
+
+
+# -- Streamlit -----------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def page_png(path: str, page: int, mtime: float, dpi: int = 110) -> bytes | None:
+    """One PDF page as PNG (cached by file, page and modification time)."""
+    import pymupdf
+
+    try:
+        with pymupdf.open(path) as doc:
+            if not 1 <= page <= doc.page_count:
+                return None
+            return doc[page - 1].get_pixmap(dpi=dpi).tobytes("png")
+    except Exception:  # a file changed or broken since ingest: no image, not a crash
+        return None
+
+
+def source_file(catalog, source: str) -> Path | None:
+    """The file a citation came from, when it is still where it was ingested from."""
+    try:
+        record = catalog.get(source)
+    except Exception:
+        return None
+    if record is None or not record.root:
+        return None
+    path = Path(record.root) / source
+    return path if path.is_file() else None
+
+
+def show_answer_text(answer: Answer) -> None:
+    st.markdown(answer_markdown(answer.text))
+    for note in answer.notes:
+        st.warning(note, icon=":material/warning:")
+
+
+def show_card(c: Citation, key: str, catalog, in_briefing: bool, on_add) -> None:
+    """A numbered source card: reference, the quote with its sentence marked, and actions."""
+    with st.container(border=True):
+        head, action = st.columns([5, 2], vertical_alignment="top")
+        head.markdown(f"**[{c.n}] {md_escape(card_title(c))}**")
+        if in_briefing:
+            action.button(
+                "I briefingen", key=f"{key}-in", disabled=True, width="stretch",
+                icon=":material/check:",
+            )  # fmt: skip
+        else:
+            action.button(
+                "Tilføj til briefing",
+                key=f"{key}-add",
+                on_click=on_add,
+                args=(c,),
+                icon=":material/add:",
+                width="stretch",
+            )
+        st.html(meta_html(c) + quote_html(c))
+        label = "Vis hele passagen" + (" og siden" if c.page_start else "")
+        box = st.expander(label, key=f"{key}-exp", on_change="rerun")
+        if box.open:  # the page image is rendered only when someone looks
+            with box:
+                st.html(quote_html(c, context=None))
+                st.caption(c.reference())
+                if c.page_start:
+                    show_page(c, catalog)
+
+
+def show_page(c: Citation, catalog) -> None:
+    path = source_file(catalog, c.source)
+    if path is None or path.suffix.lower() != ".pdf":
+        if path is None:
+            st.caption("Originalfilen er ikke tilgængelig her.")
+        return
+    pages = range(c.page_start, (c.page_end or c.page_start) + 1)
+    for page in list(pages)[:2]:
+        png = page_png(str(path), page, path.stat().st_mtime)
+        if png:
+            st.image(png, caption=f"{path.name}, side {page}", width="stretch")
+
+
+class ProgressBar:
+    """The ingest `Progress` protocol shown as a Streamlit progress bar."""
+
+    def __init__(self) -> None:
+        self.bar = st.progress(0.0, text="Forbereder …")
+        self.total = 1
+        self.done = 0
+        self.current = ""
+        self.passages = 0
+        self.passages_written = 0
+
+    def files_total(self, n: int) -> None:
+        self.total = max(1, n)
+
+    def file_started(self, source: str) -> None:
+        self.current = source
+        self.passages, self.passages_written = 0, 0
+        self._show()
+
+    def file_done(self, result: FileResult) -> None:
+        self.done += 1
+        self.passages = 0
+        self._show()
+
+    def passages_total(self, n: int) -> None:
+        self.passages = n
+        self._show()
+
+    def passages_done(self, n: int) -> None:
+        self.passages_written += n
+        self._show()
+
+    def _show(self) -> None:
+        part = self.passages_written / self.passages if self.passages else 0.0
+        value = min(1.0, (self.done + min(part, 1.0) * 0.99) / self.total)
+        text = f"Fil {min(self.done + 1, self.total)} af {self.total}: {self.current}"
+        if self.done >= self.total:
+            text = f"Færdig: {self.total} fil(er) behandlet."
+        elif self.passages:
+            text += f" ({min(self.passages_written, self.passages)}/{self.passages} passager)"
+        self.bar.progress(value, text=text)
+
+
+def _remark(f: FileResult) -> str:
+    return f.reason or (f"Samme dokument som {f.alternate_of}" if f.alternate_of else "")
+
+
+def report_rows(report: IngestReport) -> list[dict[str, object]]:
+    return [
+        {
+            "Fil": f.source,
+            "Resultat": STATUS_DA.get(f.status, f.status),
+            "Dokumenter": f.documents,
+            "Passager": f.passages,
+            "Bemærkning": _remark(f),
+        }
+        for f in report.files
+    ]
+
+
+def show_report(report: IngestReport) -> None:
+    """The same per-file report as `referent ingest`, in Danish."""
+    s = report.summary()
+    cols = st.columns(4)
+    cols[0].metric("Filer", s["files"])
+    cols[1].metric("Nye/opdaterede dokumenter", report.documents)
+    cols[2].metric("Passager skrevet", report.passages)
+    cols[3].metric("Afviste filer", s["failed"])
+    st.dataframe(report_rows(report), hide_index=True, width="stretch")
+    for f in report.failed:
+        st.error(f"**{md_escape(f.source)}** blev afvist: {md_escape(f.reason)}")

@@ -1,0 +1,215 @@
+"""Heavy objects built once per process (st.cache_resource) and per-user state (session_state).
+
+Pages call these helpers and never build stores or models themselves, so an idle rerun costs
+dictionary look-ups, not reloading an embedder. Resources are keyed by the settings that shape
+them, so two stores in one process (tests) never share an assistant.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from assistant.briefing import Briefing
+from ui.config import Settings, load_settings
+from vectorstore.errors import StoreUnavailableError
+from vectorstore.filters import SearchFilters, allowed_access
+
+LEVEL_LABELS = {
+    "public": "Offentlig",
+    "internal": "Intern",
+    "closed": "Lukket (alle dokumenter)",
+}
+
+
+# -- settings and resources ----------------------------------------------------------------------
+
+
+def settings() -> Settings:
+    """Loaded once per session: environment and TOML do not change under a running session."""
+    if "_settings" not in st.session_state:
+        st.session_state["_settings"] = load_settings()
+    return st.session_state["_settings"]
+
+
+def settings_key(s: Settings) -> str:
+    fields = ("store_dir", "chroma_url", "collection", "embedder", "llm", "llm_base_url")
+    return json.dumps({f: str(getattr(s, f)) for f in fields}, sort_keys=True)
+
+
+@dataclass
+class Backend:
+    """What the app needs from a store: the assistant (with its retriever) and the catalog."""
+
+    assistant: Any  # assistant.assistant.Assistant
+    catalog: Any  # vectorstore.catalog.FileCatalog
+    llm_error: str = ""  # why the configured chat model could not be set up, if it could not
+
+    @property
+    def store(self):
+        return self.assistant.retriever.searcher.store
+
+
+@st.cache_resource(show_spinner="Åbner dokumentlageret …", max_entries=8)
+def _backend(key: str, _settings: Settings) -> Backend:
+    from assistant.assistant import Assistant
+    from ui.factory import build_llm_composer, build_retriever
+    from vectorstore.catalog import FileCatalog
+
+    retriever = build_retriever(_settings)  # StoreUnavailableError is not cached: retried
+    llm, llm_error = None, ""
+    if _settings.llm:
+        try:
+            llm = build_llm_composer(_settings)
+        except Exception as exc:  # missing extra, bad spec: the app works without a model
+            llm_error = f"{type(exc).__name__}: {exc}"
+    store = retriever.searcher.store
+    catalog = FileCatalog(store.client, f"{_settings.collection}-files")
+    return Backend(Assistant(retriever, llm=llm), catalog, llm_error)
+
+
+def backend() -> Backend | None:
+    """The store's backend, or None when no store exists yet (the pages explain what to do).
+
+    Other store failures (wrong embedder, server down) raise VectorStoreError for the page.
+    """
+    s = settings()
+    try:
+        return _backend(settings_key(s), s)
+    except StoreUnavailableError:
+        if s.chroma_url:
+            raise
+        return None
+
+
+@st.cache_resource(show_spinner="Forbereder indlæsningen …", max_entries=8)
+def _new_store_ingestor(key: str, _settings: Settings):
+    from ui.factory import build_ingestor
+
+    return build_ingestor(_settings)
+
+
+def ingestor(access: str):
+    """An ingestor writing with `access` as the level of documents that carry none.
+
+    It shares the open store (and its embedder) when there is one; otherwise it creates the
+    store.
+    """
+    from ingest.pipeline import IngestOptions, Ingestor
+
+    s = settings()
+    options = IngestOptions(
+        default_access=access, min_words=s.chunk_min_words, max_words=s.chunk_max_words
+    )
+    found = backend()
+    if found is not None:
+        return Ingestor(found.store, found.catalog, options)
+    base = _new_store_ingestor(settings_key(s), s)
+    return Ingestor(base.store, base.catalog, replace(base.options, default_access=access))
+
+
+# -- what a session may see ----------------------------------------------------------------------
+
+
+def access_level() -> str:
+    """The logged-in user's level, else the deployment's configured level."""
+    user = st.session_state.get("user")
+    return user["level"] if user else settings().access_level
+
+
+def upload_access() -> str:
+    """Uploads get the configured default level, never one the uploader could not see."""
+    levels = allowed_access(access_level())
+    default = settings().default_access
+    return default if default in levels else levels[-1]
+
+
+@dataclass
+class IndexView:
+    """The passages a level may see, summarised for filters and the library page."""
+
+    n_passages: int = 0
+    committees: list[str] = field(default_factory=list)
+    doc_types: list[str] = field(default_factory=list)
+    first: date | None = None
+    last: date | None = None
+    per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _index_view(key: str, generation: str, level: str, _meta: dict[str, np.ndarray]) -> IndexView:
+    meta = _meta
+    if not len(meta.get("access", [])):
+        return IndexView()
+    keep = np.isin(meta["access"], allowed_access(level))  # access first, always
+    committees = sorted({str(c) for c in meta["committee"][keep] if c})
+    doc_types = sorted({str(d) for d in meta["doc_type"][keep] if d})
+    ordinals = meta["date_ordinal"][keep]
+    dated = ordinals[ordinals > 0]
+    per_source: dict[str, dict[str, Any]] = {}
+    for source, doc_id, committee, doc_type, ordinal in zip(
+        meta["source"][keep],
+        meta["doc_id"][keep],
+        meta["committee"][keep],
+        meta["doc_type"][keep],
+        ordinals,
+        strict=True,
+    ):
+        row = per_source.setdefault(
+            str(source), {"docs": {}, "passages": 0, "committees": set(), "doc_types": set()}
+        )
+        row["passages"] += 1
+        row["docs"][str(doc_id)] = (str(committee), int(ordinal))
+        if committee:
+            row["committees"].add(str(committee))
+        if doc_type:
+            row["doc_types"].add(str(doc_type))
+    return IndexView(
+        n_passages=int(keep.sum()),
+        committees=committees,
+        doc_types=doc_types,
+        first=date.fromordinal(int(dated.min())) if dated.size else None,
+        last=date.fromordinal(int(dated.max())) if dated.size else None,
+        per_source=per_source,
+    )
+
+
+def index_view(found: Backend) -> IndexView:
+    """Cached per store generation and access level: cheap on an idle rerun."""
+    index = found.assistant.retriever.index()
+    return _index_view(settings_key(settings()), index.generation, access_level(), index.meta)
+
+
+# -- per-user state ------------------------------------------------------------------------------
+
+
+@dataclass
+class ChatTurn:
+    question: str
+    filters: SearchFilters
+    mode: str = "extractive"
+    skip_derived: list[str] = field(default_factory=list)
+    answer: Any = None  # assistant.answer.Answer, once answered
+    error: str = ""  # a Danish message when the question could not be answered
+
+
+def init_state() -> None:
+    ss = st.session_state
+    ss.setdefault("turns", [])
+    ss.setdefault("briefing", Briefing(title="Briefing"))
+    ss.setdefault("pending", None)  # index of a turn to (re-)answer on this run
+    ss.setdefault("upload_report", None)
+    ss.setdefault("user", None)
+
+
+def turns() -> list[ChatTurn]:
+    return st.session_state["turns"]
+
+
+def briefing() -> Briefing:
+    return st.session_state["briefing"]
