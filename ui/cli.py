@@ -86,12 +86,11 @@ def _date(value: str | None, option: str):
         fail(f"{option} skal være en dato som 2023-06-19.", 2)
 
 
-def _retriever(store, chroma_url):
-    from ui.factory import build_retriever
-
+def _open(store, chroma_url, build):
+    """Build an object over an existing store, or stop with a Danish message."""
     settings = load_settings(store_dir=store, chroma_url=chroma_url)
     try:
-        return build_retriever(settings)
+        return build(settings)
     except StoreUnavailableError:
         fail(
             f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}. "
@@ -99,6 +98,12 @@ def _retriever(store, chroma_url):
         )
     except VectorStoreError as exc:
         fail(danish_message(exc))
+
+
+def _retriever(store, chroma_url):
+    from ui.factory import build_retriever
+
+    return _open(store, chroma_url, build_retriever)
 
 
 @app.command()
@@ -258,16 +263,7 @@ def ask(
 def _assistant(store, chroma_url, mode: str = "extractive"):
     from ui.factory import build_assistant
 
-    settings = load_settings(store_dir=store, chroma_url=chroma_url)
-    try:
-        return build_assistant(settings, with_llm=mode == "llm")
-    except StoreUnavailableError:
-        fail(
-            f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}. "
-            "Kør først `referent ingest MAPPE` for at indlæse dokumenter."
-        )
-    except VectorStoreError as exc:
-        fail(danish_message(exc))
+    return _open(store, chroma_url, lambda s: build_assistant(s, with_llm=mode == "llm"))
 
 
 @app.command(name="eval")
