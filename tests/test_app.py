@@ -19,12 +19,13 @@ APP = str(ROOT / "ui" / "app.py")
 APP_FILES = ["Byrådet_2025", "Økonomiudvalget_2025", "Byrådet_referat_2024-10-09.pdf"]
 HEATING = "Hvad har byrådet besluttet om varmen i skolerne i 2025?"
 CLOSED_QUESTION = "Hvad er besluttet om salg af erhvervsgrund i Lindbæk Syd?"
-CLOSED_MARKERS = ("Salg af erhvervsgrund", "Anbefales over for Byrådet")
+CLOSED_MARKERS = ("Salg af erhvervsgrund", "Anbefales over for Byrådet", "Havnevej", "fortroligt")
+CLOSED_PDF = "fortroligt_notat_havnevej.pdf"
 
 
 def build_app_store(root: Path, embedder) -> Path:
     """A real store over three example files; returns the store folder."""
-    from ingest.pipeline import Ingestor
+    from ingest.pipeline import IngestOptions, Ingestor
     from vectorstore.catalog import FileCatalog
     from vectorstore.chroma import ChromaStore, open_client
 
@@ -38,7 +39,28 @@ def build_app_store(root: Path, embedder) -> Path:
     store = ChromaStore(client, embedder)
     report = Ingestor(store, FileCatalog(client, "referent-passages-files")).run([docs])
     assert not report.failed and report.documents >= 3
+    closed = root / "closed"
+    closed.mkdir()
+    write_closed_pdf(closed / CLOSED_PDF)
+    options = IngestOptions(default_access="closed")
+    catalog = FileCatalog(client, "referent-passages-files")
+    assert Ingestor(store, catalog, options).run([closed]).documents == 1
     return store_dir
+
+
+def write_closed_pdf(path: Path) -> None:
+    """A one-page memo ingested as closed: its page must never be shown to a public session."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    text = (
+        "Notat til Økonomiudvalget den 2. april 2025. Ejendomskøb på Havnevej 7.\n"
+        "Kommunen forhandler om køb af ejendommen på Havnevej 7 for 4,2 mio. kr.\n"
+        "Sagen behandles for lukkede døre, indtil handlen er på plads."
+    )
+    page.insert_textbox(pymupdf.Rect(50, 50, 550, 400), text, fontsize=11)
+    doc.save(path)
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +218,29 @@ def test_public_session_never_sees_a_closed_item(app):
     assert not any(marker in text for marker in CLOSED_MARKERS)
 
 
+def test_page_image_only_when_every_passage_on_it_is_visible(app_store):
+    from ui.config import load_settings
+    from ui.session import _backend, page_allowed, settings_key
+
+    s = load_settings(store_dir=app_store)
+    found = _backend(settings_key(s), s)
+    assert not page_allowed(found, CLOSED_PDF, 1, "public")
+    assert page_allowed(found, CLOSED_PDF, 1, "closed")
+    assert page_allowed(found, "Byrådet_referat_2024-10-09.pdf", 1, "public")
+    assert not page_allowed(found, "Byrådet_referat_2024-10-09.pdf", 99, "closed")
+
+
+def test_pdf_card_renders_the_page(app):
+    at = ask(app(), "Hvad koster renoveringen af omklædningsrummene i Lindbæk Hallen?")
+    assert any(e.label == "Vis hele passagen og siden" for e in at.expander)
+    assert not at.get("image"), "the page is rendered only when the card is opened"
+    for key in [b.key.replace("-add", "-exp") for b in at.button if (b.key or "").endswith("-add")]:
+        at.session_state[key] = True  # as if the reader opened every card
+    at.run()
+    assert not at.exception
+    assert at.get("image"), "an opened PDF card shows the page"
+
+
 def test_staff_login_sees_closed_items_and_logout_forgets_them(app, tmp_path, monkeypatch):
     from ui.auth import add_user
 
@@ -223,6 +268,8 @@ def test_configured_staff_level(app, monkeypatch):
     monkeypatch.setenv("REFERENT_ACCESS_LEVEL", "closed")
     at = ask(app(), CLOSED_QUESTION)
     assert any(c.access == "closed" for c in at.session_state["turns"][0].answer.citations)
+    at.switch_page("pages/library.py").run()
+    assert CLOSED_PDF in page_text(at), "staff see closed documents in the library"
 
 
 # -- uploads -------------------------------------------------------------------------------------
@@ -354,3 +401,27 @@ def test_idle_rerun_is_fast(app):
         at.run()
         times.append(at.session_state["_script_ms"])
     assert statistics.median(times) < 100, times
+
+
+# -- staff users ---------------------------------------------------------------------------------
+
+
+def test_user_add_command_writes_a_hashed_users_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from ui.auth import UsersFileError, authenticate, load_users
+    from ui.cli import app as cli
+
+    users = tmp_path / "users.txt"
+    args = ["user-add", "mette", "--level", "closed", "--users-file", str(users)]
+    result = CliRunner().invoke(cli, args, input="hemmelig-kode-1\nhemmelig-kode-1\n")
+    assert result.exit_code == 0, result.output
+    assert "hemmelig-kode-1" not in users.read_text() and users.stat().st_mode & 0o077 == 0
+    assert authenticate(users, "mette", "hemmelig-kode-1").level == "closed"
+    assert authenticate(users, "mette", "forkert") is None
+    assert authenticate(users, "ukendt", "hemmelig-kode-1") is None
+    short = CliRunner().invoke(cli, args, input="kort\nkort\n")
+    assert short.exit_code == 2 and "mindst 8 tegn" in short.output
+    users.write_text("mette:superuser:scrypt$1$2$3$ab$cd\n")
+    with pytest.raises(UsersFileError):
+        load_users(users)

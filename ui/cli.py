@@ -425,6 +425,8 @@ def ui_cmd(
         "--browser.gatherUsageStats", "false", "--theme.base", "light",
     ]  # fmt: skip
     err.print(f"Referent kører på http://{address}:{port} (stop med Ctrl+C).")
+    if os.name == "posix":  # become the server: signals (Ctrl+C, kill PID) reach it directly
+        os.execve(sys.executable, command, env)
     try:
         code = subprocess.call(command, env=env)
     except KeyboardInterrupt:

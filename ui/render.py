@@ -167,7 +167,7 @@ def show_answer_text(answer: Answer) -> None:
         st.warning(note, icon=":material/warning:")
 
 
-def show_card(c: Citation, key: str, catalog, in_briefing: bool, on_add) -> None:
+def show_card(c: Citation, key: str, found, in_briefing: bool, on_add) -> None:
     """A numbered source card: reference, the quote with its sentence marked, and actions."""
     with st.container(border=True):
         head, action = st.columns([5, 2], vertical_alignment="top")
@@ -194,17 +194,24 @@ def show_card(c: Citation, key: str, catalog, in_briefing: bool, on_add) -> None
                 st.html(quote_html(c, context=None))
                 st.caption(c.reference())
                 if c.page_start:
-                    show_page(c, catalog)
+                    show_page(c, found)
 
 
-def show_page(c: Citation, catalog) -> None:
-    path = source_file(catalog, c.source)
-    if path is None or path.suffix.lower() != ".pdf":
-        if path is None:
-            st.caption("Originalfilen er ikke tilgængelig her.")
+def show_page(c: Citation, found) -> None:
+    """The original PDF page(s), when every passage on them is visible to this session."""
+    from ui.session import access_level, page_allowed
+
+    path = source_file(found.catalog, c.source)
+    if path is None:
+        st.caption("Originalfilen er ikke tilgængelig her.")
         return
-    pages = range(c.page_start, (c.page_end or c.page_start) + 1)
-    for page in list(pages)[:2]:
+    if path.suffix.lower() != ".pdf":
+        return
+    last = max(c.page_start, c.page_end or c.page_start)
+    for page in range(c.page_start, min(last, c.page_start + 1) + 1):
+        if not page_allowed(found, c.source, page, access_level()):
+            st.caption(f"Side {page} vises ikke: den indeholder tekst, du ikke har adgang til.")
+            continue
         png = page_png(str(path), page, path.stat().st_mtime)
         if png:
             st.image(png, caption=f"{path.name}, side {page}", width="stretch")

@@ -185,6 +185,24 @@ def index_view(found: Backend) -> IndexView:
     return _index_view(settings_key(settings()), index.generation, access_level(), index.meta)
 
 
+def page_allowed(found: Backend, source: str, page: int, level: str) -> bool:
+    """Whether every passage on a PDF page is one this session may see.
+
+    A page image shows everything on the page, so one passage above the session's level (a
+    closed item sharing the page) keeps the image hidden.
+    """
+    where = {
+        "$and": [{"source": source}, {"page_start": {"$lte": page}}, {"page_end": {"$gte": page}}]
+    }
+    try:
+        got = found.store.collection.get(where=where, include=["metadatas"])
+    except Exception:  # a store error: no image rather than a guess
+        return False
+    allowed = allowed_access(level)
+    levels = [str((m or {}).get("access", "closed")) for m in got["metadatas"]]
+    return bool(levels) and all(level in allowed for level in levels)
+
+
 # -- per-user state ------------------------------------------------------------------------------
 
 

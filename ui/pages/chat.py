@@ -121,7 +121,7 @@ def show_turn(index: int, turn: ChatTurn, found: session.Backend) -> None:
         chosen = {item.citation.chunk_id for item in session.briefing().items}
         for c in answer.citations:
             render.show_card(
-                c, f"t{index}-c{c.n}-{c.chunk_id[:10]}", found.catalog, c.chunk_id in chosen,
+                c, f"t{index}-c{c.n}-{c.chunk_id[:10]}", found, c.chunk_id in chosen,
                 add_to_briefing,
             )  # fmt: skip
 

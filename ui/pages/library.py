@@ -112,7 +112,9 @@ def main() -> None:
     f1, f2, f3 = st.columns([2, 2, 1])
     text = f1.text_input("Søg i titel og filnavn", key="lib_text", max_chars=200)
     committee_names = sorted({c for r in rows for c in r["Udvalg"].split(", ") if c})
-    committees = f2.multiselect("Udvalg", committee_names, key="lib_committee")
+    committees = f2.multiselect(
+        "Udvalg", committee_names, key="lib_committee", placeholder="Alle udvalg"
+    )
     years = sorted({r["År"] for r in rows if r["År"]}, reverse=True)
     year = f3.selectbox(
         "År", [None, *years], key="lib_year", format_func=lambda y: str(y) if y else "Alle"
@@ -130,6 +132,16 @@ def main() -> None:
         shown,
         hide_index=True,
         width="stretch",
+        column_order=[
+            "Titel",
+            "Udvalg",
+            "Mødedato",
+            "Type",
+            "Format",
+            "Dokumenter",
+            "Passager",
+            "Fil",
+        ],
         column_config={
             "Mødedato": st.column_config.DateColumn("Mødedato", format="DD-MM-YYYY"),
             "År": st.column_config.NumberColumn("År", format="%d"),
