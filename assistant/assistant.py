@@ -12,7 +12,6 @@ from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval
 from assistant.decline import DeclinePolicy, coverage_note
 from assistant.errors import AssistantError
 from assistant.retrieve import Retriever
-from assistant.timewords import filters_from_question
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import InvalidQueryError
 from vectorstore.records import Hit
@@ -80,28 +79,24 @@ class Assistant:
         base = replace(filters) if filters else SearchFilters()
         base.access = access
         index = self.retriever.index()
-        known = sorted({str(c) for c in index.meta["committee"] if c})
-        searched, applied = filters_from_question(question, base, known, self.today or date.today())
-        derived = _derived(base, searched, applied)
-        for kind in skip_derived:
-            if kind == "period":
-                searched.date_from, searched.date_to = base.date_from, base.date_to
-            elif kind == "committee":
-                searched.committee = base.committee
-            derived.pop(kind, None)
-        applied = list(derived.values())
         query = retrieval_query(question, history)
         try:
-            result = self.retriever.retrieve(query, k=self.k, filters=searched)
+            found = self.retriever.for_question(
+                question, self.k, base, query=query, today=self.today, skip_derived=skip_derived
+            )
         except InvalidQueryError as exc:
             raise EmptyQuestionError(str(exc)) from exc
+        result, searched, derived = found.result, found.filters, found.derived
+        applied = list(derived.values())
+        notes: list[str] = []
+        if found.dropped:
+            notes.append(_without_note(found.dropped))
         hits = self._prefer_previous_case(result.hits, question, history)
         hits = self.retriever.with_case_decisions(hits, searched)
         text, citations, best = self.composer.compose(question, hits, index, topic=query)
         declined = not citations or self.decline.should_decline(hits, best)
         if declined and citations and self._continues_case(question, history, citations):
             declined = False  # a follow-up about the case just answered needs no new topic words
-        notes: list[str] = []
         if declined and derived:
             # "i januar 2024" may date the event, not the meeting that decided it: when the
             # derived filters find nothing, search once more with only the caller's filters
@@ -112,10 +107,7 @@ class Assistant:
                 question, retry_hits, index, topic=query
             )
             if r_citations and not self.decline.should_decline(retry_hits, r_best):
-                notes.append(
-                    f"Intet svar med filtrene fra spørgsmålet ({', '.join(applied)}); "
-                    "svaret er fundet uden dem."
-                )
+                notes.append(_without_note(applied))
                 result, hits, text, citations = retry, retry_hits, r_text, r_citations
                 declined, applied, derived = False, [], {}
         if declined:
@@ -155,15 +147,10 @@ class Assistant:
         return sorted(hits, key=lambda h: h.metadata.case_number not in cases)
 
 
-def _derived(base: SearchFilters, searched: SearchFilters, applied: list[str]) -> dict[str, str]:
-    """The filters taken from the question by kind; `applied` lists the period first."""
-    labels = iter(applied)
-    derived: dict[str, str] = {}
-    if (searched.date_from, searched.date_to) != (base.date_from, base.date_to):
-        derived["period"] = next(labels, "periode")
-    if searched.committee != base.committee:
-        derived["committee"] = next(labels, "udvalg")
-    return derived
+def _without_note(labels: list[str]) -> str:
+    return (
+        f"Intet svar med filtrene fra spørgsmålet ({', '.join(labels)}); svaret er fundet uden dem."
+    )
 
 
 def turn_from(answer: Answer) -> Turn:

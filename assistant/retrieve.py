@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.timewords import filters_from_question
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher, SearchResult
 from vectorstore.records import Hit
+
+# Filters taken from a question are kept only while the passages they leave match the
+# question's words at least this well, relative to an unfiltered search (best BM25 score).
+# "i januar 2023" often dates the event, decided at a meeting in 2022: then the period filter
+# leaves only weak matches and is dropped.
+DERIVED_KEEP_RATIO = 0.5
+
+
+@dataclass
+class QuestionSearch:
+    result: SearchResult
+    filters: SearchFilters  # what was searched with
+    derived: dict[str, str] = field(default_factory=dict)  # kind → label, filters kept
+    dropped: list[str] = field(default_factory=list)  # labels of derived filters let go
 
 
 class Retriever:
@@ -20,6 +39,42 @@ class Retriever:
         mode: str | None = None,
     ) -> SearchResult:
         return self.searcher.search(question, k=k, filters=filters, mode=mode or self.mode)
+
+    def for_question(
+        self,
+        question: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: str | None = None,
+        query: str | None = None,
+        today: date | None = None,
+        skip_derived: Collection[str] = (),
+    ) -> QuestionSearch:
+        """Search with the caller's filters plus those the question names ("i april 2022",
+        "i Økonomiudvalget"), unless the named ones cost the question its matches.
+
+        `query` is what to search for when it differs from the question (a follow-up carries
+        the topic of earlier turns); `skip_derived` names kinds the user removed.
+        """
+        base = filters or SearchFilters()
+        query = query or question
+        index = self.index()
+        known = sorted({str(c) for c in index.meta["committee"] if c})
+        searched, labels = filters_from_question(question, base, known, today or date.today())
+        derived = _derived(base, searched, labels)
+        for kind in skip_derived:
+            if kind == "period":
+                searched.date_from, searched.date_to = base.date_from, base.date_to
+            elif kind == "committee":
+                searched.committee = base.committee
+            derived.pop(kind, None)
+        if not derived:
+            return QuestionSearch(self.retrieve(query, k, base, mode), base)
+        narrowed = self.retrieve(query, k, searched, mode)
+        plain = self.retrieve(query, k, base, mode)
+        if _strength(narrowed) >= DERIVED_KEEP_RATIO * _strength(plain) and narrowed.hits:
+            return QuestionSearch(narrowed, searched, derived)
+        return QuestionSearch(plain, base, {}, list(derived.values()))
 
     def with_case_decisions(
         self, hits: list[Hit], filters: SearchFilters | None, top: int = 3
@@ -45,3 +100,22 @@ class Retriever:
     def index(self):
         """The current BM25 index (term weights, tokenizer and filter metadata)."""
         return self.searcher.lexical.current()
+
+
+def _strength(result: SearchResult) -> float:
+    """How well the best passages match the question's words (dense-only: their similarity)."""
+    lexical = [h.lexical_score for h in result.hits if h.lexical_score is not None]
+    if lexical:
+        return max(lexical)
+    return max((h.dense_score or 0.0 for h in result.hits), default=0.0)
+
+
+def _derived(base: SearchFilters, searched: SearchFilters, applied: list[str]) -> dict[str, str]:
+    """The filters taken from the question by kind; `applied` lists the period first."""
+    labels = iter(applied)
+    derived: dict[str, str] = {}
+    if (searched.date_from, searched.date_to) != (base.date_from, base.date_to):
+        derived["period"] = next(labels, "periode")
+    if searched.committee != base.committee:
+        derived["committee"] = next(labels, "udvalg")
+    return derived

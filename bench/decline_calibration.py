@@ -37,7 +37,7 @@ def main() -> None:
     index = retriever.index()
     rows = []
     for q in load_questions(args.questions):
-        hits = retriever.retrieve(q.question, k=assistant.k).hits
+        hits = retriever.for_question(q.question, k=assistant.k).result.hits
         hits = retriever.with_case_decisions(hits, None)
         _, _, coverage = assistant.composer.compose(q.question, hits, index)
         dense = max((h.dense_score or 0.0) for h in hits[:3]) if hits else 0.0

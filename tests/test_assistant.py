@@ -104,3 +104,17 @@ def test_prompt_injection_in_a_document_is_only_data(assistant):
 def test_citation_check_drops_and_renumbers():
     text, order = check_citations("A [3]. B [9] og [1, 3]. C [0].", 3)
     assert text == "A [1]. B og [2][1]. C." and order == [3, 1]
+
+
+def test_named_period_that_loses_the_topic_is_dropped_with_a_note(assistant):
+    # the heating case was screened in 2024 but handled at meetings in 2025: "i 2024" dates the
+    # event, and a filter on meeting dates would leave only unrelated passages
+    found = assistant.retriever.for_question(
+        "Hvad blev besluttet om varmen i skolerne i 2024?", today=date(2025, 11, 1)
+    )
+    assert found.dropped and not found.derived
+    assert "Varmen i skolerne" in found.result.hits[0].metadata.title
+    answer = assistant.ask("Hvad blev besluttet om varmen i skolerne i 2024?")
+    assert not answer.declined and not answer.filters_applied
+    assert any("uden dem" in note for note in answer.notes)
+    check_answer_integrity(answer)

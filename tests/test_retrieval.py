@@ -155,3 +155,12 @@ def test_compound_halves_join_the_index(built):
     split = LexicalIndexManager(searcher.store, root / "bm25-split", decompound=True).current()
     assert plain.decompounder is None and split.decompounder is not None
     assert len(split.vocab) >= len(plain.vocab)
+
+
+def test_the_best_documents_decision_and_summary_follow_its_best_passage(searcher):
+    hits = searcher.search("kolde klasselokaler ved skoledagens start", k=6).hits
+    top = hits[0]
+    assert top.metadata.chunk_index > 1, "the question matches the case description"
+    following = hits[1:3]
+    assert all(h.metadata.doc_id == top.metadata.doc_id for h in following)
+    assert [h.metadata.chunk_index for h in following] == [0, 1]  # decision, then summary

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vectorstore.chroma import ChromaStore
+from vectorstore.collapse import collapse_duplicates
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters, resolve
 from vectorstore.lexical import LexicalIndexManager
 from vectorstore.records import Hit, StoredPassage
 
 MODES = ("hybrid", "dense", "bm25")
+QUERY_CACHE = 64
 MAX_QUERY_CHARS = 2000  # ~512 tokens: what the embedder reads; the rest adds cost, not meaning
 
 
@@ -51,6 +53,7 @@ class HybridSearcher:
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
         self.expand_documents = expand_documents
+        self._vectors: dict[str, np.ndarray] = {}  # recent query vectors, oldest first
 
     def search(
         self,
@@ -81,7 +84,7 @@ class HybridSearcher:
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             t1 = time.perf_counter()
-            vector = self.store.embedder.embed_query_array(query)
+            vector = self._query_vector(query)
             timings["embed"] = (time.perf_counter() - t1) * 1000
             t2 = time.perf_counter()
             if index.vectors is not None:
@@ -100,9 +103,24 @@ class HybridSearcher:
         hits = self._fuse(dense, lexical)
         if self.expand_documents and mode == "hybrid" and hits:
             hits = self._with_key_passages(hits, index, resolved.mask(index.meta))
-        hits = collapse_duplicates(hits)[:k]
+        hits = collapse_duplicates(hits, k)
         timings["fuse"] = (time.perf_counter() - t4) * 1000
         return SearchResult(hits, "", truncated, timings)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """Embedded once per distinct query: the assistant may search one question twice
+        (with and without the filters it names), and the app reruns the last question."""
+        vector = self._vectors.pop(query, None)
+        if vector is None:
+            vector = self.store.embedder.embed_query_array(query)
+        self._vectors[query] = vector
+        while len(self._vectors) > QUERY_CACHE:
+            self._vectors.pop(next(iter(self._vectors)))
+        return vector
+
+    def clear_query_cache(self) -> None:
+        """For timing: the next search of any query embeds it again."""
+        self._vectors.clear()
 
     def same_case(
         self, case_numbers: list[str], filters: SearchFilters, section: str = "Beslutning"
@@ -126,8 +144,9 @@ class HybridSearcher:
 
     def _with_key_passages(self, hits: list[Hit], index, mask: np.ndarray) -> list[Hit]:
         """Each of the best documents brings its opening passages (for an agenda item: the
-        decision, then summary and recommendation) right after its best-ranked passage: the
-        question matched the document, and those passages say what became of it."""
+        decision, then summary and recommendation) right after its best-ranked passage, moved
+        up when they were ranked lower: the question matched the document, and those passages
+        say what became of it."""
         top_docs: list[str] = []
         for hit in hits:
             if hit.metadata.doc_id not in top_docs:
@@ -135,18 +154,30 @@ class HybridSearcher:
             if len(top_docs) == self.expand_documents:
                 break
         meta = index.meta
-        mask = mask & np.isin(meta["doc_id"], top_docs) & (meta["chunk_index"] <= 1)
-        present = {h.chunk_id for h in hits}
-        extra: dict[str, list[Hit]] = {}
-        for sibling in self._hits([c for c in index.select(mask) if c not in present]):
-            extra.setdefault(sibling.metadata.doc_id, []).append(sibling)
+        key_ids = index.select(
+            mask & np.isin(meta["doc_id"], top_docs) & (meta["chunk_index"] <= 1)
+        )
+        present = {h.chunk_id: h for h in hits}
+        keys: dict[str, list[Hit]] = {}
+        fetched = self._hits([c for c in key_ids if c not in present])
+        for key in [present[c] for c in key_ids if c in present] + fetched:
+            keys.setdefault(key.metadata.doc_id, []).append(key)
         out: list[Hit] = []
+        placed: set[str] = set()
         for hit in hits:
-            out.append(hit)
-            for sibling in sorted(extra.pop(hit.metadata.doc_id, []),
-                                  key=lambda h: h.metadata.chunk_index):  # fmt: skip
-                sibling.score = hit.score
-                out.append(sibling)
+            if hit.chunk_id in placed:
+                continue
+            group = [
+                hit,
+                *sorted(
+                    (k for k in keys.pop(hit.metadata.doc_id, []) if k.chunk_id != hit.chunk_id),
+                    key=lambda h: h.metadata.chunk_index,
+                ),
+            ]
+            for member in group:
+                member.score = max(member.score, hit.score)
+                out.append(member)
+                placed.add(member.chunk_id)
         return out
 
     def _fuse(
@@ -179,35 +210,3 @@ class HybridSearcher:
                 if rank is not None
             )
         return sorted(hits.values(), key=lambda h: (-h.score, h.chunk_id))
-
-
-def collapse_duplicates(hits: list[Hit]) -> list[Hit]:
-    """One result per distinct text, shown from its most recent document, the rest listed."""
-    groups: dict[str, list[Hit]] = {}
-    order: list[str] = []
-    for hit in hits:
-        key = hit.metadata.content_hash or hit.chunk_id
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(hit)
-    collapsed = []
-    for key in order:
-        group = groups[key]
-        best = max(group, key=lambda h: (h.metadata.date_ordinal, h.score))
-        best.score = max(h.score for h in group)
-        dense_scores = [h.dense_score for h in group if h.dense_score is not None]
-        best.dense_score = max(dense_scores) if dense_scores else None
-        best.also_in = [
-            {
-                "source": h.metadata.source,
-                "committee": h.metadata.committee,
-                "meeting_date": h.metadata.meeting_date,
-                "item_number": h.metadata.item_number,
-                "chunk_id": h.chunk_id,
-            }
-            for h in group
-            if h is not best
-        ]
-        collapsed.append(best)
-    return collapsed
