@@ -20,6 +20,8 @@ QUESTION_STEMS = {
     "hvad", "hvem", "hvorn", "hvor", "hvordan", "hvorfor", "hvilk", "hvilket", "kommun",
     "kan", "må", "skal", "fik", "får", "gør", "blev", "bliv", "sket", "beslut", "vedtag",
     "godkend", "besluttet", "vedtaget", "godkendt",
+    # cues for the kind of answer (an amount, a number): they choose sentences, not topics
+    "kost", "kosted", "peng", "mang", "læng",
 }  # fmt: skip
 DECISION_WORDS = 60  # a decision up to this long is quoted whole, not sentence by sentence
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\.?|mio\.?|mia\.?|millioner|procent|%)", re.IGNORECASE)
@@ -28,13 +30,26 @@ _DATE = re.compile(
     r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
-_COST_CUE = re.compile(r"\b(kost\w*|pris\w*|beløb\w*|hvor meget|udgift\w*|bevilling\w*)", re.I)
+_COST_CUE = re.compile(
+    r"\b(kost\w*|pris\w*|beløb\w*|hvor meget|udgift\w*|bevilling\w*|penge|tilskud\w*)", re.I
+)
+_COUNT_CUE = re.compile(r"\bhvor (mange|stor|lang|længe|høj)\b|\bantal(?:let)?\b", re.I)
+_NUMBER = re.compile(r"\d")
 _DATE_CUE = re.compile(r"\b(hvornår|dato|hvilken dag|tidspunkt|frist)\b", re.I)
+_FORMAL_DECISION = re.compile(
+    r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
+    r"godkendt|anbefales|indstillingen (blev )?godkendt|"
+    r"[\w-]+ anbefaler over ?for [\w-]+,? at [\w\s-]{0,80}indstilling(en)? godkendes|"
+    r"[\w-]+ godkendte [\w\s-]{0,60}indstilling(en)?)\.?",
+    re.I,
+)  # a decision that only says the item was noted or a recommendation approved: no facts
 _DECISION_CUE = re.compile(r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*|besluttede)\b", re.I)
 _ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.I)
 _SECTION_PREFIX = re.compile(r"^([A-ZÆØÅ][\wæøå ]{2,40}):\s+")
 SKIP_SECTIONS = {"sagsprocedure"}  # who treats the case: says nothing about the question
 MAX_STATEMENTS = 3
+MIN_COMPOUND_PART = 4  # shorter stems match inside too many unrelated words
+COMPOUND_WEIGHT = 0.7
 
 
 @dataclass
@@ -59,16 +74,29 @@ class ExtractiveComposer:
         return {t: index.idf(t) for t in terms}
 
     def coverage(self, text: str, terms: dict[str, float], index: LexicalIndex) -> float:
+        """Share of the question's weighted terms in `text`. A term found only inside a
+        compound counts for most of its weight: Danish writes "underskudsgaranti" where the
+        question says "underskud", and "strømafbrydelser" where it says "strømmen"."""
         if not terms:
             return 0.0
         tokens = set(index.tokenize(text))
-        return sum(w for t, w in terms.items() if t in tokens) / sum(terms.values())
+        found = 0.0
+        for term, weight in terms.items():
+            if term in tokens:
+                found += weight
+            elif len(term) >= MIN_COMPOUND_PART and any(
+                len(tok) > len(term) and (tok.startswith(term) or tok.endswith(term))
+                for tok in tokens
+            ):
+                found += COMPOUND_WEIGHT * weight
+        return found / sum(terms.values())
 
     def candidates(
         self, question: str, hits: list[Hit], index: LexicalIndex, topic: str = ""
     ) -> list[Candidate]:
         terms = self.question_terms(topic or question, index)
         wants_cost = bool(_COST_CUE.search(question))
+        wants_count = bool(_COUNT_CUE.search(question))
         wants_date = bool(_DATE_CUE.search(question))
         wants_decision = bool(_DECISION_CUE.search(question))
         out: list[Candidate] = []
@@ -81,6 +109,8 @@ class ExtractiveComposer:
                 score = cover + 0.25 * context + 0.3 / rank
                 if wants_cost and _AMOUNT.search(sentence):
                     score += 0.35
+                elif wants_count and _NUMBER.search(sentence):
+                    score += 0.25
                 if wants_date and _DATE.search(sentence):
                     score += 0.35
                 if section.lower().startswith("beslutning"):
@@ -133,14 +163,28 @@ class ExtractiveComposer:
         if self.lead_passages:
             # retrieval ranks passages better than sentence overlap does: the best sentence of
             # each of the top passages goes in first, then the best sentences overall
-            for rank in range(1, self.lead_passages + 1):
-                own = [c for c in ranked if c.rank == rank]
-                if own and len(chosen) < self.max_statements:
-                    best = own[0]
-                    if not any(c.hit.chunk_id == best.hit.chunk_id for c in chosen):
-                        chosen.append(best)
-                        doc = best.hit.metadata.doc_id or best.hit.chunk_id
-                        per_doc[doc] = per_doc.get(doc, 0) + 1
+            # ("Orienteringen blev taget til efterretning." says nothing unless asked)
+            wants_decision = bool(_DECISION_CUE.search(question))
+            leads = 0
+            for rank in range(1, len(hits) + 1):
+                if leads == self.lead_passages or len(chosen) >= self.max_statements:
+                    break
+                said = {c.sentence for c in chosen}
+                own = [
+                    c
+                    for c in ranked
+                    if c.rank == rank
+                    and c.sentence not in said
+                    and (wants_decision or not _is_formal_decision(c))
+                ]
+                if not own:
+                    continue
+                leads += 1
+                best = own[0]
+                if not any(c.hit.chunk_id == best.hit.chunk_id for c in chosen):
+                    chosen.append(best)
+                    doc = best.hit.metadata.doc_id or best.hit.chunk_id
+                    per_doc[doc] = per_doc.get(doc, 0) + 1
         for cand in ranked:
             if len(chosen) >= self.max_statements:
                 break
@@ -154,6 +198,10 @@ class ExtractiveComposer:
             if len(chosen) == self.max_statements:
                 break
 
+        missing = _missing_answer(question, chosen, ranked)
+        if missing is not None:
+            chosen.append(missing)
+
         # decisions first, most recent first; then the rest in order of relevance
         def decision(c: Candidate) -> bool:
             return c.section.lower().startswith("beslutning")
@@ -165,7 +213,9 @@ class ExtractiveComposer:
                 -c.score,
             )
         )
+        chosen = _grouped(chosen)
         statements: list[str] = []
+        previous = ""
         citations: list[Citation] = []
         by_chunk: dict[str, Citation] = {}
         for cand in chosen:
@@ -176,8 +226,52 @@ class ExtractiveComposer:
                 by_chunk[cand.hit.chunk_id] = citation
             else:
                 citation.quote = f"{citation.quote} … {cand.sentence}"
-            statements.append(f"{lead_in(cand.hit, cand.section)}{cand.sentence} [{citation.n}]")
+            intro = lead_in(cand.hit, cand.section)
+            if statements and intro == previous:
+                # the same item and role as the line before: one lead-in for both
+                statements[-1] += f" {cand.sentence} [{citation.n}]"
+            else:
+                statements.append(f"{intro}{cand.sentence} [{citation.n}]")
+            previous = intro
         return "\n".join(statements), citations, best_coverage
+
+
+def _grouped(chosen: list[Candidate]) -> list[Candidate]:
+    """The same order, except that statements from one document follow each other."""
+    order: dict[tuple[str, bool], list[Candidate]] = {}
+    for cand in chosen:
+        key = (cand.hit.metadata.doc_id or cand.hit.chunk_id,
+               cand.section.lower().startswith("beslutning"))  # fmt: skip
+        order.setdefault(key, []).append(cand)
+    return [c for group in order.values() for c in group]
+
+
+def _is_formal_decision(cand: Candidate) -> bool:
+    return cand.section.lower().startswith("beslutning") and bool(
+        _FORMAL_DECISION.fullmatch(cand.sentence.strip())
+    )
+
+
+def _missing_answer(
+    question: str, chosen: list[Candidate], ranked: list[Candidate]
+) -> Candidate | None:
+    """The best sentence with the kind of answer asked for, when none chosen has it: "hvor
+    meget" answered without an amount, or "hvornår" without a date, has not been answered."""
+    if _COST_CUE.search(question):
+        pattern = _AMOUNT
+    elif _COUNT_CUE.search(question):
+        pattern = _NUMBER
+    elif _DATE_CUE.search(question):
+        pattern = _DATE
+    else:
+        return None
+    if not chosen or any(pattern.search(c.sentence) for c in chosen):
+        return None
+    floor = 0.5 * max(c.score for c in chosen)
+    return next(
+        (c for c in ranked if pattern.search(c.sentence) and c.score >= floor and c not in chosen),
+        None,
+    )
 
 
 def _same_case(a: Hit, b: Hit) -> bool:

@@ -24,9 +24,18 @@ _SEASON = re.compile(r"\bi\s+(" + "|".join(SEASONS) + r")(?:\s+((?:19|20)\d{2}))
 _MONTH = re.compile(
     r"\bi\s+(" + "|".join(MONTH_NUMBERS) + r")(?:\s+((?:19|20)\d{2}))?\b", re.IGNORECASE
 )
+_NAME = (
+    r"((?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|\s+og\s+))*[\wæøå]+udvalg(?:et)?"
+    r"|byrådet|kommunalbestyrelsen)"
+)
+_DECIDED = r"(?:besluttede|vedtog|godkendte|anbefalede|afviste|besluttet|vedtaget|godkendt)"
 _COMMITTEE = re.compile(
-    r"\b(?:i|fra|af)\s+((?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|\s+og\s+))*[\wæøå]+udvalg(?:et)?"
-    r"|byrådet|kommunalbestyrelsen)(?:s\s+møde)?\b",
+    # "i Økonomiudvalget", "fra byrådets møde", and the committee as the one deciding:
+    # "besluttede Økonomiudvalget", "har byrådet besluttet", "Byrådet vedtog"
+    rf"\b(?:i|fra|af|ifølge)\s+{_NAME}(?:s\s+møde)?\b"
+    rf"|\b{_DECIDED}\s+{_NAME}\b"
+    rf"|\b(?:har|havde)\s+{_NAME}\s+{_DECIDED}\b"
+    rf"|{_NAME}\s+{_DECIDED}\b",
     re.IGNORECASE,
 )
 
@@ -60,7 +69,7 @@ def committee_from_question(question: str, known: list[str]) -> str | None:
     from vectorstore.filters import match_committees
 
     for m in _COMMITTEE.finditer(question):
-        name = m.group(1)
+        name = next(g for g in m.groups() if g)
         if match_committees(name, known):
             return name
     return None

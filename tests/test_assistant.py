@@ -118,3 +118,34 @@ def test_named_period_that_loses_the_topic_is_dropped_with_a_note(assistant):
     assert not answer.declined and not answer.filters_applied
     assert any("uden dem" in note for note in answer.notes)
     check_answer_integrity(answer)
+
+
+def test_a_question_for_an_amount_is_answered_with_one(assistant):
+    answer = assistant.ask("Hvor meget koster de energibesparende tiltag i skolerne?")
+    assert not answer.declined
+    assert re.search(r"\d[\d.]*\s*(kr|mio)", answer.text), answer.text
+    check_answer_integrity(answer)
+
+
+def test_a_formal_decision_is_not_quoted_when_the_question_asks_for_facts(assistant):
+    from assistant.compose_extractive import _FORMAL_DECISION
+
+    answer = assistant.ask("Hvorfor er klasselokalerne for kolde om morgenen?")
+    assert not answer.declined
+    quotes = [part for c in answer.citations for part in c.quote.split(" … ")]
+    assert not [q for q in quotes if _FORMAL_DECISION.fullmatch(q.strip())], quotes
+    assert "kolde" in answer.text
+    check_answer_integrity(answer)
+    decided = assistant.ask("Hvad besluttede Økonomiudvalget om varmen i skolerne?")
+    assert decided.text.startswith("Økonomiudvalget besluttede"), "asked for: quoted"
+
+
+def test_a_word_inside_a_danish_compound_counts_for_most_of_its_weight(example_searcher):
+    from assistant.compose_extractive import COMPOUND_WEIGHT, ExtractiveComposer
+
+    index = example_searcher[0].lexical.current()
+    composer = ExtractiveComposer()
+    terms = {t: 1.0 for t in index.tokenize("underskud")}
+    assert composer.coverage("en underskudsgaranti", terms, index) == COMPOUND_WEIGHT
+    assert composer.coverage("et underskud", terms, index) == 1.0
+    assert composer.coverage("et overskud", terms, index) == 0.0
