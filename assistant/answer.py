@@ -49,13 +49,14 @@ class Citation:
     access: str = "public"
 
     @classmethod
-    def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
+    def from_hit(cls, n: int, hit: Hit, quote: str, section: str = "") -> Citation:
+        """`section`: the quoted sentence's own section, when the passage spans several."""
         m = hit.metadata
         return cls(
             n=n, chunk_id=hit.chunk_id, source=m.source, quote=quote, text=hit.text,
             title=m.title, committee=m.committee, meeting_date=m.meeting_date,
             item_number=m.item_number, item_title=m.item_title, case_number=m.case_number,
-            section=m.section, page_start=m.page_start, page_end=m.page_end,
+            section=section or m.section, page_start=m.page_start, page_end=m.page_end,
             doc_type=m.doc_type, access=m.access,
         )  # fmt: skip
 

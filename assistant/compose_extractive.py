@@ -221,7 +221,9 @@ class ExtractiveComposer:
         for cand in chosen:
             citation = by_chunk.get(cand.hit.chunk_id)
             if citation is None:
-                citation = Citation.from_hit(len(citations) + 1, cand.hit, cand.sentence)
+                citation = Citation.from_hit(
+                    len(citations) + 1, cand.hit, cand.sentence, cand.section
+                )
                 citations.append(citation)
                 by_chunk[cand.hit.chunk_id] = citation
             else:

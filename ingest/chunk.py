@@ -2,8 +2,9 @@
 
 Paragraphs are packed into chunks of roughly `min_words`–`max_words` inside one section; a
 paragraph longer than `max_words` is split at sentence boundaries. Small neighbouring sections
-("Sagsprocedure", "Resume", "Indstilling") are merged so no chunk is a stray line, but a
-decision section always stands alone: it is what most questions are about.
+("Sagsprocedure", "Resume", "Indstilling") are merged so no chunk is a stray line. A decision
+joins only the recommendation it decides on (when both fit in one chunk): "Godkendt." means
+nothing without what was approved, and neither does a recommendation without its outcome.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ingest.document import Block, SourceDocument
 from vectorstore.sentences import split_sentences
 
 STANDALONE_SECTIONS = {"beslutning"}
+RECOMMENDATION_SECTIONS = {"indstilling"}
 HEADING_SEPARATOR = " > "
 
 
@@ -53,7 +55,7 @@ def chunk_document(doc: SourceDocument, min_words: int = 150, max_words: int = 3
     chunks: list[Chunk] = []
     for units in segments:
         chunks.extend(_pack(units, min_words, max_words))
-    return _merge_small(chunks, min_words, max_words)
+    return _join_decisions(_merge_small(chunks, min_words, max_words), max_words)
 
 
 def _segments(blocks: list[Block], max_words: int) -> list[list[_Unit]]:
@@ -179,6 +181,36 @@ def _merge_small(chunks: list[Chunk], min_words: int, max_words: int) -> list[Ch
             continue
         merged.append(chunk)
     return merged
+
+
+def _join_decisions(chunks: list[Chunk], max_words: int) -> list[Chunk]:
+    """A decision chunk and its neighbouring recommendation chunk become one, in their order."""
+    out: list[Chunk] = []
+    for chunk in chunks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.standalone != chunk.standalone
+            and _recommends(chunk if prev.standalone else prev)
+            and not _recommends(prev if prev.standalone else chunk)  # not joined already
+            and prev.words + chunk.words <= max_words
+        ):
+            if len(prev.sections) == 1:
+                prev.paragraphs = _with_heading(prev)
+            labelled = len(chunk.sections) > 1  # merged sections already lead with their name
+            prev.paragraphs += chunk.paragraphs if labelled else _with_heading(chunk)
+            prev.sections += chunk.sections
+            prev.words += chunk.words
+            prev.pages += chunk.pages
+            prev.standalone = True
+            _set_pages(prev)
+            continue
+        out.append(chunk)
+    return out
+
+
+def _recommends(chunk: Chunk) -> bool:
+    return any(s.lower() in RECOMMENDATION_SECTIONS for s in chunk.sections)
 
 
 def _with_heading(chunk: Chunk) -> list[str]:

@@ -160,7 +160,7 @@ def test_compound_halves_join_the_index(built):
 def test_the_best_documents_decision_and_summary_follow_its_best_passage(searcher):
     hits = searcher.search("kolde klasselokaler ved skoledagens start", k=6).hits
     top = hits[0]
-    assert top.metadata.chunk_index > 1, "the question matches the case description"
-    following = hits[1:3]
-    assert all(h.metadata.doc_id == top.metadata.doc_id for h in following)
-    assert [h.metadata.chunk_index for h in following] == [0, 1]  # decision, then summary
+    assert top.metadata.chunk_index > 0, "the question matches the case description"
+    assert hits[1].metadata.doc_id == top.metadata.doc_id
+    assert hits[1].metadata.chunk_index == 0
+    assert "Beslutning" in hits[1].metadata.section and "Indstilling" in hits[1].metadata.section

@@ -45,6 +45,22 @@ def test_decision_stands_alone_and_small_sections_merge():
     assert chunks[1].text.startswith("Sagsprocedure: Byrådet.\nResume: Tekst0")
 
 
+def test_a_decision_joins_the_recommendation_it_decides_on():
+    doc = portal_doc()
+    doc.blocks[4:4] = [
+        Block("Indstilling", "heading", 3, section="Indstilling"),
+        Block("Administrationen indstiller, at forslaget godkendes.", section="Indstilling"),
+    ]
+    chunks = chunk_document(doc, min_words=150, max_words=350)
+    assert chunks[0].section == "Beslutning / Sagsprocedure / Indstilling / Resume"
+    assert chunks[0].text.startswith("Beslutning: Godkendt.\nSagsprocedure: Byrådet.\n")
+    assert "Indstilling: Administrationen indstiller" in chunks[0].text
+    assert chunks[1].section == "Sagsbeskrivelse"
+    doc.blocks[5] = Block(words(349, "Indstil"), section="Indstilling")
+    apart = chunk_document(doc, min_words=150, max_words=350)
+    assert apart[0].text == "Godkendt.", "joined only when both fit in one chunk"
+
+
 def test_long_sections_are_split_at_sentences_within_bounds():
     chunks = chunk_document(portal_doc(), min_words=150, max_words=350)
     body = [c for c in chunks if c.section == "Sagsbeskrivelse"]

@@ -134,9 +134,9 @@ class HybridSearcher:
         if resolved.empty_reason:
             return []
         meta = index.meta
-        mask = (
-            resolved.mask(meta) & np.isin(meta["case_number"], cases) & (meta["section"] == section)
-        )
+        # a decision may share its passage with the recommendation it decides on
+        has_section = np.char.find(meta["section"].astype(str), section) >= 0
+        mask = resolved.mask(meta) & np.isin(meta["case_number"], cases) & has_section
         return self._hits(index.select(mask))
 
     def _hits(self, chunk_ids: list[str]) -> list[Hit]:
