@@ -8,13 +8,18 @@ low coverage, or low coverage with a distant best passage, means the index has n
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
+from assistant.answer import danish_date, display_committee
 from vectorstore.filters import allowed_access
 from vectorstore.lexical import LexicalIndex
 from vectorstore.records import Hit
+
+COVERAGE_COMMITTEES = 6
 
 
 @dataclass
@@ -38,21 +43,20 @@ def coverage_note(index: LexicalIndex, access: str) -> str:
     mask = np.isin(meta["access"], allowed_access(access))
     if not mask.any():
         return "Der er ingen dokumenter, du har adgang til."
-    docs = len(set(meta["doc_id"][mask])) if "doc_id" in meta else len(set(meta["source"][mask]))
-    committees = sorted({str(c) for c in meta["committee"][mask] if c})
+    count = f"{len(set(meta['doc_id'][mask])):,}".replace(",", ".")  # Danish: 2.705
     ordinals = meta["date_ordinal"][mask]
     ordinals = ordinals[ordinals > 0]
-    from datetime import date
-
-    from assistant.answer import danish_date, display_committee
-
     span = ""
     if ordinals.size:
         first = date.fromordinal(int(ordinals.min())).isoformat()
         last = date.fromordinal(int(ordinals.max())).isoformat()
         span = f" fra {danish_date(first)} til {danish_date(last)}"
-    names = ", ".join(dict.fromkeys(display_committee(c) for c in committees[:12]))
-    more = " m.fl." if len(committees) > 12 else ""
-    return f"Indekset dækker {docs} dokumenter{span}" + (
-        f" fra bl.a. {names}{more}." if names else "."
-    )
+    # the committees with the most documents first: what the index is mostly about
+    pairs = set(zip(meta["committee"][mask], meta["doc_id"][mask], strict=True))
+    per_committee = Counter(display_committee(str(c)).strip(" .,;:-") for c, _ in pairs if c)
+    names = [name for name, _ in per_committee.most_common(COVERAGE_COMMITTEES) if name]
+    if not names:
+        return f"Indekset dækker {count} dokumenter{span}."
+    listed = ", ".join(names[:-1]) + f" og {names[-1]}" if len(names) > 1 else names[0]
+    end = " m.fl." if len(per_committee) > len(names) else "."
+    return f"Indekset dækker {count} dokumenter{span} fra {listed}{end}"
