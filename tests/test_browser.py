@@ -184,6 +184,12 @@ def test_pdf_card_shows_the_page(page, shots):
 
 def test_upload_then_library(page, shots):
     go(page, "Tilføj dokumenter")
+    dropzone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    shown = dropzone.evaluate(
+        """e => [...e.querySelectorAll("p, [data-testid=stFileUploaderDropzoneInstructions] span")]
+                .map(el => getComputedStyle(el, "::after").content).join(" ")"""
+    )
+    assert "Vælg filer" in shown and "MB pr. fil" in shown, "the upload widget speaks Danish"
     page.locator("input[type=file]").set_input_files(
         [
             {"name": UPLOAD.name, "mimeType": "text/plain", "buffer": UPLOAD.read_bytes()},

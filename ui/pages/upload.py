@@ -10,6 +10,22 @@ from ui.messages import danish_message
 from ui.session import LEVEL_LABELS
 from vectorstore.errors import VectorStoreError
 
+# Streamlit's upload widget has English text of its own and no option to translate it; the
+# words are swapped by CSS (the original is shrunk away, the Danish put in its place).
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{
+  font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "Vælg filer"; font-size: 1rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "Træk filer hertil · højst {mb} MB pr. fil"; font-size: 0.875rem; }}
+</style>"""
+
+
+def danish_uploader(max_mb: int) -> None:
+    st.markdown(_UPLOADER_CSS.format(mb=max_mb), unsafe_allow_html=True)
+
 
 def main() -> None:
     st.title("Tilføj dokumenter")
@@ -24,6 +40,7 @@ def main() -> None:
         "punkter mærket «Lukket» i mødeportalens filer forbliver lukkede."
     )
     st.session_state.setdefault("uploader_round", 0)
+    danish_uploader(s.max_upload_mb)
     files = st.file_uploader(
         "Vælg filer",
         accept_multiple_files=True,
