@@ -5,6 +5,7 @@ paragraph longer than `max_words` is split at sentence boundaries. Small neighbo
 ("Sagsprocedure", "Resume", "Indstilling") are merged so no chunk is a stray line. A decision
 joins only the recommendation it decides on (when both fit in one chunk): "Godkendt." means
 nothing without what was approved, and neither does a recommendation without its outcome.
+No chunk spans two agenda items (`Block.item`): items differ in case number and access.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Chunk:
     words: int = 0
     standalone: bool = False
     pages: list[int] = field(default_factory=list)
+    item: int = 0  # the agenda item (Block.item) all its text comes from
 
     @property
     def text(self) -> str:
@@ -48,6 +50,7 @@ class _Unit:
     heading_path: str
     page_end: int = 0
     is_heading: bool = False
+    item: int = 0
 
 
 def chunk_document(doc: SourceDocument, min_words: int = 150, max_words: int = 350) -> list[Chunk]:
@@ -62,33 +65,50 @@ def _segments(blocks: list[Block], max_words: int) -> list[list[_Unit]]:
     """Units of text grouped by section, each unit at most `max_words` long."""
     segments: list[list[_Unit]] = []
     stack: list[tuple[int, str]] = []
-    current_key: tuple[str, str] | None = None
+    current_key: tuple[str, str, int] | None = None
     pending_headings: list[str] = []
+    pending_item, pending_path, pending_page = 0, "", 0
     for block in blocks:
         if block.kind == "heading":
+            if pending_headings and pending_item and pending_item != block.item:
+                # an agenda item with headings only: its title is its text, in its own chunk
+                segments.append(
+                    _heading_units(pending_headings, pending_path, pending_item, pending_page)
+                )
+                pending_headings, current_key = [], None
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
             stack.append((block.level, block.text))
             pending_headings.append(block.text)
+            pending_item, pending_page = block.item, block.page
+            pending_path = HEADING_SEPARATOR.join(text for _, text in stack)
             continue
         path = HEADING_SEPARATOR.join(text for _, text in stack)
         section = block.section or (stack[-1][1] if stack else "")
-        key = (block.section, block.section or path)
+        key = (block.section, block.section or path, block.item)
         if key != current_key:
             segments.append([])
             current_key = key
         # a heading inside a section stays visible in the text it introduces
         for heading in pending_headings:
             if heading != section:
-                segments[-1].append(
-                    _Unit(heading, len(heading.split()), block.page, section, path, is_heading=True)
+                words = len(heading.split())
+                unit = _Unit(
+                    heading, words, block.page, section, path, is_heading=True, item=block.item
                 )
+                segments[-1].append(unit)
         pending_headings = []
         for piece in _split_long(block.text, max_words):
-            unit = _Unit(piece, len(piece.split()), block.page, section, path)
+            unit = _Unit(piece, len(piece.split()), block.page, section, path, item=block.item)
             unit.page_end = block.page_end or block.page
             segments[-1].append(unit)
+    if pending_headings and pending_item:
+        segments.append(_heading_units(pending_headings, pending_path, pending_item, pending_page))
     return [s for s in segments if s]
+
+
+def _heading_units(headings: list[str], path: str, item: int, page: int) -> list[_Unit]:
+    return [_Unit(h, len(h.split()), page, headings[-1], path, item=item) for h in headings]
 
 
 def _split_long(text: str, max_words: int) -> list[str]:
@@ -133,7 +153,9 @@ def _pack(units: list[_Unit], min_words: int, max_words: int) -> list[Chunk]:
             headings_at_end.clear()
         if current is None:
             standalone = unit.section.lower() in STANDALONE_SECTIONS
-            current = Chunk(carried, [unit.section], unit.heading_path, standalone=standalone)
+            current = Chunk(
+                carried, [unit.section], unit.heading_path, standalone=standalone, item=unit.item
+            )
             current.words = sum(len(h.split()) for h in carried)
         if unit.is_heading:
             headings_at_end.add(unit.text)
@@ -164,6 +186,7 @@ def _merge_small(chunks: list[Chunk], min_words: int, max_words: int) -> list[Ch
         prev = merged[-1] if merged else None
         if (
             prev is not None
+            and prev.item == chunk.item
             and not prev.standalone
             and not chunk.standalone
             and (prev.words < min_words or chunk.words < min_words // 3)
@@ -190,6 +213,7 @@ def _join_decisions(chunks: list[Chunk], max_words: int) -> list[Chunk]:
         prev = out[-1] if out else None
         if (
             prev is not None
+            and prev.item == chunk.item
             and prev.standalone != chunk.standalone
             and _recommends(chunk if prev.standalone else prev)
             and not _recommends(prev if prev.standalone else chunk)  # not joined already

@@ -17,6 +17,7 @@ class Block:
     page: int = 0  # 1-based page; 0 when the format has no pages
     page_end: int = 0  # last page, when a paragraph runs onto the next page
     section: str = ""  # set by loaders that know the section (portal items)
+    item: int = 0  # 1-based agenda item within the file (see ingest.items); 0 outside items
 
 
 @dataclass

@@ -27,8 +27,14 @@ _DATE_PATTERNS = [
 ]
 _LABELLED_DATE = re.compile(r"^\s*(?:dato|date|mødedato)\s*[:.]\s*(.+)$", re.IGNORECASE | re.M)
 _CASE_LABEL = re.compile(
-    r"(?:sagsid|sags-?id|sagsnr|sags\s?nr|sagsnummer|j\.\s?nr|journalnr)\.?\s*[:.]?\s*"
+    r"(?:sagsid|sags-?id|sagsnr|sags\s?nr|\bsag\s?nr|sagsnummer|j\.\s?nr|journalnr)\.?\s*[:.]?\s*"
     r"([A-ZÆØÅ0-9][\w./-]*\d[\w./-]*)",
+    re.IGNORECASE,
+)
+# a line that states a case number, as under an agenda item's heading ("Sagsnr.: 24-008831")
+CASE_LINE = re.compile(
+    r"^\s*(?:sagsid|sags-?id|sagsnr|sags\s?nr|sag\s?nr|sagsnummer|j\.\s?nr|journalnr)"
+    r"(?:\.?\s*[:.]\s*|\s+)(?=\S*\d)",
     re.IGNORECASE,
 )
 _EMN = re.compile(r"\bEMN-\d{4}-\d+\b")
@@ -41,7 +47,7 @@ _COMMITTEE = re.compile(
     re.IGNORECASE,
 )
 LETTERHEAD_LINE = re.compile(
-    r"^\s*(?:dato|sagsid|sags-?nr\.?|sagsnummer|j\.\s?nr\.?|kontakt(?:person)?|e-?mail|"
+    r"^\s*(?:dato|sagsid|sags-?nr\.?|sag\s?nr\.?|sagsnummer|j\.\s?nr\.?|kontakt(?:person)?|e-?mail|"
     r"tlf\.?(?:\s*dir\.?)?|telefon|direkte telefon|sagsbehandlere?)\s*[:.]",
     re.IGNORECASE,
 )

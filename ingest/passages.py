@@ -3,17 +3,22 @@
 The embedded string carries the document title and section before the text (the passage alone
 often does not say what it is about), but not the committee or date: Greve copies case texts
 from committee to committee, and identical inputs share one embedding.
+
+A minutes file holding several agenda items gives each passage its own item's number, title,
+case number and access (see ingest.items), so a closed item is closed however it was filed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
-from ingest.document import SourceDocument
+from ingest.document import Block, SourceDocument
+from ingest.items import AgendaItem, mark_items, stricter_access
 from ingest.metadata import (
     find_case_number,
     find_committee,
@@ -46,6 +51,12 @@ def prepare_document(
     meta = describe(doc, blocks, source)
     if not doc.metadata.get("access"):
         meta["access"] = default_access
+    items: list[AgendaItem] = []
+    if not doc.metadata.get("item_number"):  # a portal item is one item already
+        blocks, items = mark_items(blocks, str(meta.get("doc_type", "")))
+    if items and not doc.metadata.get("case_number"):
+        # the first case number in the file is the first item's, not the document's
+        meta["case_number"] = find_case_number(_text(b for b in blocks if not b.item))
     body = [b for b in blocks if not (b.kind != "heading" and is_letterhead_line(b.text))]
     doc.blocks = body
     text = "\n\n".join(b.text for b in body)
@@ -67,10 +78,26 @@ def prepare_document(
             content_hash=stable_hash(collapse_whitespace(chunk.text).lower()),
             embed_hash=stable_hash(embed_text),
             file_hash=file_hash,
-            **{k: v for k, v in meta.items() if k in PassageMetadata.__dataclass_fields__},
+            **_fields(meta, items[chunk.item - 1] if chunk.item else None),
         )
         passages.append(Passage(text=chunk.text, embed_text=embed_text, metadata=pm))
     return PreparedDocument(doc_id, text, meta, passages, doc.identity)
+
+
+def _fields(meta: dict[str, str | int], item: AgendaItem | None) -> dict[str, str | int]:
+    """Passage metadata from the document's, with the agenda item's own values over it."""
+    fields = {k: v for k, v in meta.items() if k in PassageMetadata.__dataclass_fields__}
+    if item is not None:
+        fields["item_number"] = item.number
+        fields["item_title"] = item.title
+        fields["case_number"] = item.case_number
+        if item.closed:  # never more open than the document itself
+            fields["access"] = stricter_access(str(fields.get("access", "public")), "closed")
+    return fields
+
+
+def _text(blocks: Iterable[Block]) -> str:
+    return "\n".join(b.text for b in blocks)
 
 
 def describe(doc: SourceDocument, blocks, source: str) -> dict[str, str | int]:

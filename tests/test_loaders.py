@@ -7,6 +7,7 @@ import pytest
 from ingest.errors import FileRejected
 from ingest.loaders import load_file
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
+from ingest.loaders.text import text_to_blocks
 from ingest.passages import prepare_document
 from tests.conftest import AARHUS_SMALL, DATA, GREVE_SMALL
 
@@ -139,3 +140,16 @@ def test_every_example_document_loads():
         assert docs, path
         formats.add(docs[0].source_format)
     assert {"pdf", "docx", "txt", "html", "portal-json"} <= formats
+
+
+def test_text_agenda_item_headings_but_not_numbered_lists():
+    text = (
+        "5. Lukket: Erstatningssag vedr. faldulykke på fortov\nSagsnr.: 24-002233\n\n"
+        "Administrationen indstiller,\n1. at sagen afsluttes\n2. at parterne orienteres.\n\n"
+        "3. Udskiftning af vejbelysning til LED, etape 2 – anlægsbevilling\nSagsnr.: 23-011870"
+    )
+    headings = [b.text for b in text_to_blocks(text) if b.kind == "heading"]
+    assert headings == [
+        "5. Lukket: Erstatningssag vedr. faldulykke på fortov",
+        "3. Udskiftning af vejbelysning til LED, etape 2 – anlægsbevilling",
+    ]

@@ -43,6 +43,7 @@ def test_labelled_date_wins_over_earlier_dates():
         ("Sagsnr.: 24-012345", "24-012345"),
         ("Se EMN-2023-01234 for detaljer", "EMN-2023-01234"),
         ("Sags nr. 22/1234.", "22/1234"),
+        ("Sag nr.: 24-009214", "24-009214"),
         ("ingen sag", ""),
     ],
 )

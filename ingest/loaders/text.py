@@ -1,7 +1,9 @@
 """Plain text and Markdown, including older Danish files in cp1252/latin-1.
 
 Paragraphs are separated by blank lines; a short line without closing punctuation that stands
-alone or opens a paragraph is a heading. Markdown `#` lines are headings by definition.
+alone or opens a paragraph is a heading. Markdown `#` lines are headings by definition. A
+numbered line followed by a case-number line ("3. Takster 2025" / "Sagsnr.: 24-008831") is an
+agenda item's heading, however long its title or whatever it starts with ("5. Lukket: …").
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from pathlib import Path
 from ingest.clean import normalize_text
 from ingest.document import Block, SourceDocument
 from ingest.errors import UndecodableText
+from ingest.metadata import CASE_LINE
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _KEY_VALUE = re.compile(r"^[\w .-]{2,25}:\s")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+# a capital after the number: "1. at sagen afsluttes" is a list item, not an agenda item
+_NUMBERED_TITLE = re.compile(r"^(?:(?i:punkt|pkt\.?)\s*\d{1,3}\s*[.:)–-]?|\d{1,3}[.)])\s+[A-ZÆØÅ]")
 
 
 def decode_bytes(data: bytes) -> str:
@@ -66,6 +71,13 @@ def _looks_like_heading(line: str) -> bool:
     )
 
 
+def _is_item_heading(line: str, following: list[str]) -> bool:
+    """A numbered title whose next line gives the case number, or that stands alone."""
+    if not _NUMBERED_TITLE.match(line) or len(line) > 150 or line[-1] in ".,;:!?":
+        return False
+    return not following or bool(CASE_LINE.match(following[0]))
+
+
 def text_to_blocks(text: str, markdown: bool = False) -> list[Block]:
     """Blocks whose text keeps the source's line breaks; the cleaner joins them later."""
     blocks: list[Block] = []
@@ -78,10 +90,12 @@ def text_to_blocks(text: str, markdown: bool = False) -> list[Block]:
                 blocks.append(Block(text=md.group(2), kind="heading", level=len(md.group(1))))
                 lines = lines[1:]
                 continue
-            if (
-                not markdown
-                and _looks_like_heading(first)
-                and (len(lines) == 1 or len(lines[1]) > len(first) + 15)
+            if not markdown and (
+                _is_item_heading(first, lines[1:])
+                or (
+                    _looks_like_heading(first)
+                    and (len(lines) == 1 or len(lines[1]) > len(first) + 15)
+                )
             ):
                 blocks.append(Block(text=first, kind="heading", level=2))
                 lines = lines[1:]
