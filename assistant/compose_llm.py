@@ -36,6 +36,7 @@ DOWN_NOTE = (
     "Sprogmodellen kunne ikke svare ({reason}); svaret er sammensat af uddrag fra dokumenterne."
 )
 MAX_SOURCES = 6
+SOURCE_WORDS = 800  # passage words per prompt: Danish runs ~3 tokens per word in small models
 
 
 def chat_model_from_spec(
@@ -103,12 +104,25 @@ def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:
 
 
 class LLMComposer:
-    def __init__(self, model) -> None:
+    def __init__(self, model, source_words: int = SOURCE_WORDS) -> None:
         self.model = model
+        self.source_words = source_words
+
+    def sources(self, hits: list[Hit]) -> list[Hit]:
+        """The best passages that fit the model's budget (always at least one): a prompt
+        longer than the model's context fails outright."""
+        chosen: list[Hit] = []
+        words = 0
+        for hit in hits[:MAX_SOURCES]:
+            words += len(hit.text.split())
+            if chosen and words > self.source_words:
+                break
+            chosen.append(hit)
+        return chosen
 
     def stream(self, extractive: Answer, hits: list[Hit]) -> Iterator[str | Answer]:
         """Tokens as they arrive, then the checked `Answer` (or the extractive one)."""
-        sources = hits[:MAX_SOURCES]
+        sources = self.sources(hits)
         parts: list[str] = []
         try:
             for chunk in self.model.stream(build_messages(extractive.question, sources)):

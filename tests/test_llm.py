@@ -62,7 +62,7 @@ def test_streams_and_every_citation_is_checked(llm_server, example_searcher):
         assistant.ask_stream("Hvad har byrådet besluttet om varmen i skolerne?", mode="llm")
     )
     tokens, answer = parts[:-1], parts[-1]
-    assert len(tokens) > 3, "tokens arrive one by one"
+    assert len(tokens) > 3, f"tokens arrive one by one ({answer.notes})"
     check_integrity(answer)
     if answer.mode == "llm":
         assert not answer.notes
@@ -118,3 +118,12 @@ def test_garbage_or_slow_endpoint_falls_back(example_searcher, delay):
         server.shutdown()
     check_integrity(answer)
     assert answer.mode == "extractive" and answer.notes
+
+
+def test_sources_fit_the_models_budget():
+    from vectorstore.records import Hit, PassageMetadata
+
+    hits = [Hit(str(i), "ord " * 300, PassageMetadata(), 0.1) for i in range(6)]
+    assert len(LLMComposer(None, source_words=800).sources(hits)) == 2
+    assert len(LLMComposer(None, source_words=100).sources(hits)) == 1, "always one passage"
+    assert len(LLMComposer(None, source_words=10_000).sources(hits)) == 6

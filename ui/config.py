@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
     llm_max_tokens: int = 400
+    llm_source_words: int = 800  # passages given to the model per answer (its context is finite)
     default_access: str = "public"  # access level for documents without their own
     chunk_min_words: int = 150
     chunk_max_words: int = 350

@@ -85,4 +85,4 @@ def build_llm_composer(settings: Settings):
         timeout=settings.llm_timeout,
         max_tokens=settings.llm_max_tokens,
     )
-    return LLMComposer(model)
+    return LLMComposer(model, source_words=settings.llm_source_words)
