@@ -6,6 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from assistant.timewords import filters_from_question
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher, SearchResult
@@ -59,7 +61,7 @@ class Retriever:
         base = filters or SearchFilters()
         query = query or question
         index = self.index()
-        known = sorted({str(c) for c in index.meta["committee"] if c})
+        known = [str(c) for c in np.unique(index.meta["committee"]) if c]
         searched, labels = filters_from_question(question, base, known, today or date.today())
         derived = _derived(base, searched, labels)
         for kind in skip_derived:
