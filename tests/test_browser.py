@@ -151,6 +151,7 @@ def test_question_answer_cards_briefing_and_docx(page, shots):
     assert answer.locator("mark").first.is_visible(), "the cited sentence is highlighted"
     cards = answer.get_by_role("button", name="Tilføj til briefing")
     assert cards.count() >= 2
+    page.get_by_test_id("stChatMessage").nth(0).scroll_into_view_if_needed()  # question on top
     page.screenshot(path=str(shots / "chat.png"))
 
     cards.first.click()
