@@ -147,7 +147,12 @@ class Ingestor:
                 alternate_of=previous.alternate_of,
             )
         same_bytes = next(
-            (r for r in known.values() if r.file_hash == digest and r.status == "indexed"), None
+            (
+                r
+                for r in known.values()
+                if r.file_hash == digest and r.status == "indexed" and self._same_level(r)
+            ),
+            None,
         )
         if same_bytes is not None and same_bytes.source != file.source:
             return self._record_alternate(file, digest, same_bytes.source, known, previous)
@@ -196,6 +201,7 @@ class Ingestor:
             committee=str(first.get("committee", "")),
             meeting_date=str(first.get("meeting_date", "")),
             signature=signature_hex(sig) if sig is not None else "",
+            access=self.options.default_access,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         self.catalog.put(record)
@@ -211,12 +217,19 @@ class Ingestor:
         for record in known.values():
             if record.source == source or record.status != "indexed":
                 continue
+            if not self._same_level(record):
+                continue
             if record.doc_ids == doc.doc_id:
                 return record.source
             other = signature_from_hex(record.signature) if record.signature else None
             if other is not None and (score := similarity(sig, other)) >= best_score:
                 best, best_score = record.source, score
         return best
+
+    def _same_level(self, record: FileRecord) -> bool:
+        """A copy is an alternate only of a file ingested at the same access level: a public
+        upload of a document also filed as closed must stay findable for the public."""
+        return (record.access or "public") == self.options.default_access
 
     def _record_alternate(
         self,
@@ -235,6 +248,7 @@ class Ingestor:
             pipeline=self.options.fingerprint,
             status="alternate",
             alternate_of=original,
+            access=self.options.default_access,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         self.catalog.put(record)

@@ -93,3 +93,21 @@ def test_same_bytes_under_another_name_is_an_alternate(ingestor, tmp_path):
     shutil.copy(DATA / "cp1252_referat.txt", folder / "b.txt")
     report = ingestor.run([folder])
     assert statuses(report) == {"a.txt": "indexed", "b.txt": "alternate"}
+
+
+def test_a_copy_at_another_access_level_is_not_hidden_as_an_alternate(make_store, tmp_path):
+    from ingest.pipeline import IngestOptions
+
+    store, catalog = make_store()
+    closed, public = tmp_path / "closed", tmp_path / "public"
+    closed.mkdir()
+    public.mkdir()
+    shutil.copy(DATA / "cp1252_referat.txt", closed / "a.txt")
+    shutil.copy(DATA / "cp1252_referat.txt", public / "b.txt")
+    Ingestor(store, catalog, IngestOptions(default_access="closed")).run([closed])
+    report = Ingestor(store, catalog).run([public])
+    assert statuses(report) == {"b.txt": "indexed"}, "a public reader could not find it"
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(DATA / "cp1252_referat.txt", again / "c.txt")
+    assert statuses(Ingestor(store, catalog).run([again])) == {"c.txt": "alternate"}

@@ -34,6 +34,7 @@ class FileRecord:
     committee: str = ""
     meeting_date: str = ""
     signature: str = ""  # MinHash of the text, hex; for near-duplicate renditions
+    access: str = ""  # the level the file was ingested at ("" in older catalogs: public)
     ingested_at: str = ""
 
     @property
