@@ -16,6 +16,7 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "okt": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+MONTH_NAMES = list(MONTHS)[:12]  # "januar" … "december"
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_PATTERNS = [
     # "5. december 2019", "d. 27. august 2025", "den 3. dec. 2019"

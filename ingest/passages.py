@@ -20,6 +20,7 @@ from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
 from ingest.document import Block, SourceDocument
 from ingest.items import AgendaItem, mark_items, stricter_access
 from ingest.metadata import (
+    MONTH_NAMES,
     find_case_number,
     find_committee,
     find_contact,
@@ -120,7 +121,17 @@ def describe(doc: SourceDocument, blocks, source: str) -> dict[str, str | int]:
         meta["doc_type"] = guess_doc_type(str(meta["title"]), head[:600], stem)
     iso = str(meta.get("meeting_date") or "")
     meta["date_ordinal"] = date.fromisoformat(iso).toordinal() if iso else 0
+    title = str(meta["title"])
+    if title.isupper() and meta["doc_type"] in ("referat", "dagsorden") and meta["committee"]:
+        # a letterhead in capitals ("LINDBÆK KOMMUNE TEKNIK- OG MILJØUDVALGET") names no
+        # meeting: say which one, as the minutes' own headings do
+        when = f" {_danish_date(date.fromisoformat(iso))}" if iso else ""
+        meta["title"] = f"{meta['committee']} – {meta['doc_type']}{when}"
     return meta
+
+
+def _danish_date(day: date) -> str:
+    return f"{day.day}. {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _title(blocks) -> str:

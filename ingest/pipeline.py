@@ -30,7 +30,7 @@ from vectorstore.records import Passage
 EMBED_BATCH = 32
 # Bump when loading, cleaning or chunking changes what passages a file yields: files processed
 # by another version are processed again (their unchanged texts keep their vectors).
-PIPELINE_VERSION = "4"  # 4: agenda items inside minutes files (ingest.items)
+PIPELINE_VERSION = "5"  # 4: agenda items in minutes files; 5: meeting titles for letterheads
 
 
 class Progress(Protocol):

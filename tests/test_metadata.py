@@ -69,3 +69,13 @@ def test_contact_and_doc_type():
     assert guess_doc_type("Juridisk notat") == "notat"
     assert guess_doc_type("Noget helt andet") == "andet"
     assert guess_doc_type("REFERAT\n1. Godkendelse af dagsorden") == "referat"
+
+
+def test_a_letterhead_in_capitals_gives_way_to_a_meeting_title():
+    from ingest.loaders import load_file
+    from ingest.passages import prepare_document
+    from tests.conftest import EXAMPLES
+
+    path = EXAMPLES / "Teknik-og-Miljøudvalget_referat_2024-04-03.txt"
+    prepared = prepare_document(load_file(path)[0], path.name, "hash", "public", 150, 350)
+    assert prepared.metadata["title"] == "Teknik- og Miljøudvalget – referat 3. april 2024"
