@@ -27,7 +27,7 @@ DECISION_WORDS = 60  # a decision up to this long is quoted whole, not sentence 
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\.?|mio\.?|mia\.?|millioner|procent|%)", re.IGNORECASE)
 _DATE = re.compile(
     r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
-    r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b",
+    r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b|\buge \d{1,2}\b",
     re.IGNORECASE,
 )
 _COST_CUE = re.compile(
@@ -35,7 +35,9 @@ _COST_CUE = re.compile(
 )
 _COUNT_CUE = re.compile(r"\bhvor (mange|stor|lang|længe|høj)\b|\bantal(?:let)?\b", re.I)
 _NUMBER = re.compile(r"\d")
-_DATE_CUE = re.compile(r"\b(hvornår|dato|hvilken dag|tidspunkt|frist)\b", re.I)
+_DATE_CUE = re.compile(
+    r"\b(hvornår|dato|hvilken (?:dag|uge|måned)|hvilket år|tidspunkt|frist)\b", re.I
+)
 _FORMAL_DECISION = re.compile(
     r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
     r"godkendt|anbefales|indstillingen (blev )?godkendt|"
@@ -43,7 +45,8 @@ _FORMAL_DECISION = re.compile(
     r"[\w-]+ godkendte [\w\s-]{0,60}indstilling(en)?)\.?",
     re.I,
 )  # a decision that only says the item was noted or a recommendation approved: no facts
-_DECISION_CUE = re.compile(r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*|besluttede)\b", re.I)
+# what was decided: "besluttede", "vedtaget", and yes/no questions on an outcome ("Blev …?")
+_DECISION_CUE = re.compile(r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*)\b|^\s*(blev|bliver)\b", re.I)
 _ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.I)
 _SECTION_PREFIX = re.compile(r"^([A-ZÆØÅ][\wæøå ]{2,40}):\s+")
 SKIP_SECTIONS = {"sagsprocedure"}  # who treats the case: says nothing about the question
@@ -160,11 +163,15 @@ class ExtractiveComposer:
                 chosen.append(decision)
                 doc = decision.hit.metadata.doc_id or decision.hit.chunk_id
                 per_doc[doc] = 1
+                approved = _what_was_approved(decision, ranked)
+                if approved is not None:  # "Godkendt." says nothing without what it approved
+                    chosen.append(approved)
+                    per_doc[doc] = 2
         if self.lead_passages:
             # retrieval ranks passages better than sentence overlap does: the best sentence of
             # each of the top passages goes in first, then the best sentences overall
-            # ("Orienteringen blev taget til efterretning." says nothing unless asked)
-            wants_decision = bool(_DECISION_CUE.search(question))
+            # (a bare "Orienteringen blev taget til efterretning." says nothing; a decision
+            # asked for was chosen above, with what it approved)
             leads = 0
             for rank in range(1, len(hits) + 1):
                 if leads == self.lead_passages or len(chosen) >= self.max_statements:
@@ -173,9 +180,7 @@ class ExtractiveComposer:
                 own = [
                     c
                     for c in ranked
-                    if c.rank == rank
-                    and c.sentence not in said
-                    and (wants_decision or not _is_formal_decision(c))
+                    if c.rank == rank and c.sentence not in said and not _is_formal_decision(c)
                 ]
                 if not own:
                     continue
@@ -190,6 +195,8 @@ class ExtractiveComposer:
                 break
             doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
             if per_doc.get(doc, 0) >= 2 or any(c.sentence == cand.sentence for c in chosen):
+                continue
+            if _is_formal_decision(cand):
                 continue
             if chosen and cand.score < 0.5 * max(c.score for c in chosen):
                 break
@@ -246,6 +253,36 @@ def _grouped(chosen: list[Candidate]) -> list[Candidate]:
                cand.section.lower().startswith("beslutning"))  # fmt: skip
         order.setdefault(key, []).append(cand)
     return [c for group in order.values() for c in group]
+
+
+def _what_was_approved(decision: Candidate, ranked: list[Candidate]) -> Candidate | None:
+    """For a bare "Godkendt.": the recommendation of the same item, its points ("at …") quoted
+    together in their order while they stay short, as one statement."""
+    if not _is_formal_decision(decision):
+        return None
+    doc = decision.hit.metadata.doc_id
+    same_item = [
+        c
+        for c in ranked
+        if c.section.lower().startswith("indstilling")
+        and (c.hit.chunk_id == decision.hit.chunk_id or (doc and c.hit.metadata.doc_id == doc))
+    ]
+    if not same_item:
+        return None
+    best = same_item[0]
+    lines = [c for c in same_item if c.hit.chunk_id == best.hit.chunk_id]
+    lines.sort(key=lambda c: best.hit.text.find(c.sentence))
+    quoted, words = [], 0
+    for line in lines:
+        words += len(line.sentence.split())
+        if quoted and words > DECISION_WORDS:
+            break
+        quoted.append(line.sentence)
+    if best.sentence not in quoted:
+        return best
+    return Candidate(
+        best.hit, best.rank, " … ".join(quoted), best.score, best.section, best.coverage
+    )
 
 
 def _is_formal_decision(cand: Candidate) -> bool:

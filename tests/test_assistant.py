@@ -138,6 +138,10 @@ def test_a_formal_decision_is_not_quoted_when_the_question_asks_for_facts(assist
     check_answer_integrity(answer)
     decided = assistant.ask("Hvad besluttede Økonomiudvalget om varmen i skolerne?")
     assert decided.text.startswith("Økonomiudvalget besluttede"), "asked for: quoted"
+    first, second = decided.text.split("\n")[:2]
+    assert "indstilling godkendes" in first
+    assert second.startswith("I indstillingen til Økonomiudvalget"), "and what it approved"
+    check_answer_integrity(decided)
 
 
 def test_a_word_inside_a_danish_compound_counts_for_most_of_its_weight(example_searcher):
