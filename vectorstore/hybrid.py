@@ -134,10 +134,10 @@ class HybridSearcher:
         if resolved.empty_reason:
             return []
         meta = index.meta
+        in_cases = resolved.mask(meta) & np.isin(meta["case_number"], cases)
         # a decision may share its passage with the recommendation it decides on
-        has_section = np.char.find(meta["section"].astype(str), section) >= 0
-        mask = resolved.mask(meta) & np.isin(meta["case_number"], cases) & has_section
-        return self._hits(index.select(mask))
+        rows = [i for i in np.flatnonzero(in_cases) if section in str(meta["section"][i])]
+        return self._hits([index.chunk_ids[i] for i in rows])
 
     def _hits(self, chunk_ids: list[str]) -> list[Hit]:
         return [Hit(p.chunk_id, p.text, p.metadata, 0.0) for p in self.store.get(chunk_ids)]
