@@ -192,15 +192,7 @@ def _merge_small(chunks: list[Chunk], min_words: int, max_words: int) -> list[Ch
             and (prev.words < min_words or chunk.words < min_words // 3)
             and prev.words + chunk.words <= max_words
         ):
-            if len(prev.sections) == 1:
-                prev.paragraphs = _with_heading(prev)
-            prev.paragraphs += _with_heading(chunk)
-            prev.sections += chunk.sections
-            prev.words += chunk.words
-            prev.pages += chunk.pages
-            if len(chunk.heading_path) < len(prev.heading_path) or not prev.heading_path:
-                prev.heading_path = prev.heading_path or chunk.heading_path
-            _set_pages(prev)
+            _absorb(prev, chunk)
             continue
         merged.append(chunk)
     return merged
@@ -219,18 +211,24 @@ def _join_decisions(chunks: list[Chunk], max_words: int) -> list[Chunk]:
             and not _recommends(prev if prev.standalone else chunk)  # not joined already
             and prev.words + chunk.words <= max_words
         ):
-            if len(prev.sections) == 1:
-                prev.paragraphs = _with_heading(prev)
-            labelled = len(chunk.sections) > 1  # merged sections already lead with their name
-            prev.paragraphs += chunk.paragraphs if labelled else _with_heading(chunk)
-            prev.sections += chunk.sections
-            prev.words += chunk.words
-            prev.pages += chunk.pages
+            _absorb(prev, chunk)
             prev.standalone = True
-            _set_pages(prev)
             continue
         out.append(chunk)
     return out
+
+
+def _absorb(into: Chunk, chunk: Chunk) -> None:
+    """`chunk` joins the end of `into`; every section's text is led by its name."""
+    if len(into.sections) == 1:
+        into.paragraphs = _with_heading(into)
+    labelled = len(chunk.sections) > 1  # merged sections already lead with their name
+    into.paragraphs += chunk.paragraphs if labelled else _with_heading(chunk)
+    into.sections += chunk.sections
+    into.words += chunk.words
+    into.pages += chunk.pages
+    into.heading_path = into.heading_path or chunk.heading_path
+    _set_pages(into)
 
 
 def _recommends(chunk: Chunk) -> bool:
