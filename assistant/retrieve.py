@@ -6,8 +6,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
-
 from assistant.timewords import filters_from_question
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher, SearchResult
@@ -61,8 +59,9 @@ class Retriever:
         base = filters or SearchFilters()
         query = query or question
         index = self.index()
-        known = [str(c) for c in np.unique(index.meta["committee"]) if c]
-        searched, labels = filters_from_question(question, base, known, today or date.today())
+        searched, labels = filters_from_question(
+            question, base, index.committees, today or date.today()
+        )
         derived = _derived(base, searched, labels)
         for kind in skip_derived:
             if kind == "period":

@@ -109,7 +109,10 @@ class ResolvedFilters:
         return keep
 
 
-def resolve(filters: SearchFilters, meta: dict[str, np.ndarray]) -> ResolvedFilters:
+def resolve(
+    filters: SearchFilters, meta: dict[str, np.ndarray], committees: list[str]
+) -> ResolvedFilters:
+    """`committees`: the index's distinct committee names, for loose committee filters."""
     resolved = ResolvedFilters(
         access=allowed_access(filters.access),
         doc_type=filters.doc_type,
@@ -118,8 +121,7 @@ def resolve(filters: SearchFilters, meta: dict[str, np.ndarray]) -> ResolvedFilt
         ordinal_to=filters.date_to.toordinal() if filters.date_to else None,
     )
     if filters.committee:
-        known = sorted({str(c) for c in meta["committee"] if c})
-        resolved.committees = match_committees(filters.committee, known)
+        resolved.committees = match_committees(filters.committee, committees)
         if not resolved.committees:
             resolved.empty_reason = (
                 f"Intet udvalg i indekset hedder noget med '{filters.committee}'."

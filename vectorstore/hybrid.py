@@ -74,7 +74,7 @@ class HybridSearcher:
 
         t0 = time.perf_counter()
         index = self.lexical.current()
-        resolved = resolve(filters, index.meta)
+        resolved = resolve(filters, index.meta, index.committees)
         timings["filters"] = (time.perf_counter() - t0) * 1000
         if resolved.empty_reason:
             return SearchResult([], resolved.empty_reason, truncated, timings)
@@ -130,7 +130,7 @@ class HybridSearcher:
         if not cases:
             return []
         index = self.lexical.current()
-        resolved = resolve(filters, index.meta)
+        resolved = resolve(filters, index.meta, index.committees)
         if resolved.empty_reason:
             return []
         meta = index.meta

@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,12 @@ class LexicalIndex:
     # the passages' vectors in index order: filtered dense search as one masked product (see
     # `dense_search`), because Chroma's metadata-filtered queries grow to ~0.4 s at 100k
     vectors: np.ndarray | None = None
+
+    @cached_property
+    def committees(self) -> list[str]:
+        """The distinct committee names, found once per index (a scan of every passage costs
+        tens of milliseconds at 100k, too much for each question)."""
+        return [str(c) for c in np.unique(self.meta["committee"]) if c]
 
     def idf(self, token: str) -> float:
         """Inverse document frequency; unknown tokens weigh like the rarest."""
