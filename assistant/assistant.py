@@ -100,7 +100,7 @@ class Assistant:
         if declined and derived:
             # "i januar 2024" may date the event, not the meeting that decided it: when the
             # derived filters find nothing, search once more with only the caller's filters
-            retry = self.retriever.retrieve(query, k=self.k, filters=base)
+            retry = found.unfiltered or self.retriever.retrieve(query, k=self.k, filters=base)
             retry_hits = self._prefer_previous_case(retry.hits, question, history)
             retry_hits = self.retriever.with_case_decisions(retry_hits, base)
             r_text, r_citations, r_best = self.composer.compose(

@@ -24,6 +24,7 @@ class QuestionSearch:
     filters: SearchFilters  # what was searched with
     derived: dict[str, str] = field(default_factory=dict)  # kind → label, filters kept
     dropped: list[str] = field(default_factory=list)  # labels of derived filters let go
+    unfiltered: SearchResult | None = None  # the search without them, when one was made
 
 
 class Retriever:
@@ -74,7 +75,7 @@ class Retriever:
         narrowed = self.retrieve(query, k, searched, mode)
         plain = self.retrieve(query, k, base, mode)
         if _strength(narrowed) >= DERIVED_KEEP_RATIO * _strength(plain) and narrowed.hits:
-            return QuestionSearch(narrowed, searched, derived)
+            return QuestionSearch(narrowed, searched, derived, unfiltered=plain)
         return QuestionSearch(plain, base, {}, list(derived.values()))
 
     def with_case_decisions(
