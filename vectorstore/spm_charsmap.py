@@ -36,38 +36,44 @@ def _trie(keys: Mapping[bytes, int]) -> dict:
 
 def _double_array(keys: Mapping[bytes, int]) -> list[int]:
     units = [0] * 1024
-    used = {0}  # unit positions taken (the root sits at 0)
+    used = bytearray(1024)  # unit positions taken (the root sits at 0)
+    used[0] = 1
     bases: set[int] = set()
     queue = deque([(0, _trie(keys))])
-    first_free = 1
+    start = 1  # where the search for a base begins; moved on past crowded blocks
     while queue:
         position, node = queue.popleft()
         labels = [0 if label is None else label for label in node]
-        # the first base whose child slots are all free and that no other node uses; below
-        # first_free - 255 every slot a label could reach is taken already
-        while first_free in used:
-            first_free += 1
-        candidate = max(1, first_free - 255)
-        while candidate in bases or any((candidate ^ label) in used for label in labels):
+        while used[start : start + 256].count(0) < 16:
+            start += 256
+            if start + 512 > len(used):
+                used.extend(bytearray(len(used)))
+        # the first base whose child slots are all free and that no other node uses
+        candidate = start
+        while candidate in bases or any(used[candidate ^ label] for label in labels):
             candidate += 1
+            if (candidate | 0xFF) >= len(used):
+                used.extend(bytearray(len(used)))
         offset = position ^ candidate
         if offset >= _MAX_OFFSET:
             raise ValueError("charsmap too large for an unshifted double-array offset")
         bases.add(candidate)
-        need = max(candidate ^ label for label in labels) + 1
+        need = (candidate | 0xFF) + 1
+        if need + 512 > len(used):
+            used.extend(bytearray(need + 512))
         if need > len(units):
             units.extend([0] * (need - len(units) + 1024))
         units[position] |= offset << 10
         for label, child in node.items():
             slot = candidate ^ (0 if label is None else label)
-            used.add(slot)
+            used[slot] = 1
             if label is None:
                 units[position] |= _HAS_LEAF
                 units[slot] = _IS_VALUE | child
             else:
                 units[slot] = label
                 queue.append((slot, child))
-    last = max(used)
+    last = max(i for i in range(len(used)) if used[i])
     return units[: last + 1]
 
 
