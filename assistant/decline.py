@@ -43,20 +43,25 @@ def coverage_note(index: LexicalIndex, access: str) -> str:
     mask = np.isin(meta["access"], allowed_access(access))
     if not mask.any():
         return "Der er ingen dokumenter, du har adgang til."
-    count = f"{len(set(meta['doc_id'][mask])):,}".replace(",", ".")  # Danish: 2.705
+    n_docs = len(set(meta["doc_id"][mask]))
+    count = f"{n_docs:,}".replace(",", ".")  # Danish: 2.705
+    count += " dokument" if n_docs == 1 else " dokumenter"
     ordinals = meta["date_ordinal"][mask]
     ordinals = ordinals[ordinals > 0]
     span = ""
     if ordinals.size:
         first = date.fromordinal(int(ordinals.min())).isoformat()
         last = date.fromordinal(int(ordinals.max())).isoformat()
-        span = f" fra {danish_date(first)} til {danish_date(last)}"
+        if first == last:
+            span = f" dateret den {danish_date(first)}"
+        else:
+            span = f" fra {danish_date(first)} til {danish_date(last)}"
     # the committees with the most documents first: what the index is mostly about
     pairs = set(zip(meta["committee"][mask], meta["doc_id"][mask], strict=True))
     per_committee = Counter(display_committee(str(c)).strip(" .,;:-") for c, _ in pairs if c)
     names = [name for name, _ in per_committee.most_common(COVERAGE_COMMITTEES) if name]
     if not names:
-        return f"Indekset dækker {count} dokumenter{span}."
+        return f"Indekset dækker {count}{span}."
     listed = ", ".join(names[:-1]) + f" og {names[-1]}" if len(names) > 1 else names[0]
     end = " m.fl." if len(per_committee) > len(names) else "."
-    return f"Indekset dækker {count} dokumenter{span} fra {listed}{end}"
+    return f"Indekset dækker {count}{span} fra {listed}{end}"

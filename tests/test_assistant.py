@@ -153,3 +153,21 @@ def test_a_word_inside_a_danish_compound_counts_for_most_of_its_weight(example_s
     assert composer.coverage("en underskudsgaranti", terms, index) == COMPOUND_WEIGHT
     assert composer.coverage("et underskud", terms, index) == 1.0
     assert composer.coverage("et overskud", terms, index) == 0.0
+
+
+def test_coverage_note_of_a_one_document_store(make_store, tmp_path):
+    """ "1 dokument" (not "1 dokumenter"), and one meeting day is a date, not a period."""
+    from ingest.pipeline import Ingestor
+    from tests.conftest import DATA
+    from vectorstore.hybrid import HybridSearcher
+    from vectorstore.lexical import LexicalIndexManager
+
+    docs = tmp_path / "one"
+    docs.mkdir()
+    (docs / "referat.txt").write_bytes((DATA / "cp1252_referat.txt").read_bytes())
+    store, catalog = make_store()
+    assert Ingestor(store, catalog).run([docs]).documents == 1
+    searcher = HybridSearcher(store, LexicalIndexManager(store, tmp_path / "bm25"))
+    answer = Assistant(Retriever(searcher)).ask("Hvor mange hundeparker har kommunen?")
+    assert answer.declined
+    assert "Indekset dækker 1 dokument dateret den 12. februar 2009" in answer.text
