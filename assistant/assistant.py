@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from assistant.answer import Answer
-from assistant.compose_extractive import ExtractiveComposer
+from assistant.compose_extractive import Composed, ExtractiveComposer
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
 from assistant.decline import DeclinePolicy, coverage_note
 from assistant.errors import AssistantError
@@ -93,8 +93,9 @@ class Assistant:
             notes.append(_without_note(found.dropped))
         hits = self._prefer_previous_case(result.hits, question, history)
         hits = self.retriever.with_case_decisions(hits, searched)
-        text, citations, best = self.composer.compose(question, hits, index, topic=query)
-        declined = not citations or self.decline.should_decline(hits, best)
+        composed = self._compose(question, hits, index, query)
+        text, citations = composed.text, composed.citations
+        declined = not citations or self.decline.should_decline(hits, composed)
         if declined and citations and self._continues_case(question, history, citations):
             declined = False  # a follow-up about the case just answered needs no new topic words
         if declined and derived:
@@ -103,12 +104,10 @@ class Assistant:
             retry = found.unfiltered or self.retriever.retrieve(query, k=self.k, filters=base)
             retry_hits = self._prefer_previous_case(retry.hits, question, history)
             retry_hits = self.retriever.with_case_decisions(retry_hits, base)
-            r_text, r_citations, r_best = self.composer.compose(
-                question, retry_hits, index, topic=query
-            )
-            if r_citations and not self.decline.should_decline(retry_hits, r_best):
+            again = self._compose(question, retry_hits, index, query)
+            if again.citations and not self.decline.should_decline(retry_hits, again):
                 notes.append(_without_note(applied))
-                result, hits, text, citations = retry, retry_hits, r_text, r_citations
+                result, hits, text, citations = retry, retry_hits, again.text, again.citations
                 declined, applied, derived = False, [], {}
         if declined:
             reason = result.empty_reason or "Jeg fandt ikke noget i dokumenterne, der besvarer "
@@ -133,6 +132,10 @@ class Assistant:
             return
         yield text
         yield answer
+
+    def _compose(self, question: str, hits: list[Hit], index, query: str) -> Composed:
+        meanings = self.retriever.sentence_meanings(query, hits) if hits else {}
+        return self.composer.compose(question, hits, index, topic=query, meanings=meanings)
 
     @staticmethod
     def _continues_case(question: str, history: list[Turn], citations) -> bool:

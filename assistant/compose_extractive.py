@@ -1,43 +1,24 @@
 """The extractive composer: a short Danish answer made only of sentences from the passages.
 
-Sentences are chosen lexically (question terms weighted by IDF, plus cues such as amounts for
-"hvad kostede" and dates for "hvornår"), never by embedding each sentence: the embedder is the
-slowest part of the machine. Our own words are limited to the lead-in that says who said or
-decided it and when; every sentence of content is quoted and carries its citation.
+Sentences are scored by meaning (their e5 vectors, stored at ingest) and by the question's
+words and cues (`assistant.sentence_choice`). Our own words are limited to the lead-in that
+says who said or decided it and when; every sentence of content is quoted and carries its
+citation. Besides the text, `compose` reports how well the best sentences answer the question,
+for the decline rule.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from assistant import question_kind as qk
 from assistant.answer import Citation, danish_date, display_committee
+from assistant.sentence_choice import Candidate, candidates, coverage, question_terms
 from vectorstore.lexical import LexicalIndex
 from vectorstore.records import Hit
-from vectorstore.sentences import split_sentences
+from vectorstore.sentences import DECISION_WORDS
 
-QUESTION_STEMS = {
-    "hvad", "hvem", "hvorn", "hvor", "hvordan", "hvorfor", "hvilk", "hvilket", "kommun",
-    "kan", "må", "skal", "fik", "får", "gør", "blev", "bliv", "sket", "beslut", "vedtag",
-    "godkend", "besluttet", "vedtaget", "godkendt",
-    # cues for the kind of answer (an amount, a number): they choose sentences, not topics
-    "kost", "kosted", "peng", "mang", "læng",
-}  # fmt: skip
-DECISION_WORDS = 60  # a decision up to this long is quoted whole, not sentence by sentence
-_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\.?|mio\.?|mia\.?|millioner|procent|%)", re.IGNORECASE)
-_DATE = re.compile(
-    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
-    r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b|\buge \d{1,2}\b",
-    re.IGNORECASE,
-)
-_COST_CUE = re.compile(
-    r"\b(kost\w*|pris\w*|beløb\w*|hvor meget|udgift\w*|bevilling\w*|penge|tilskud\w*)", re.I
-)
-_COUNT_CUE = re.compile(r"\bhvor (mange|stor|lang|længe|høj)\b|\bantal(?:let)?\b", re.I)
-_NUMBER = re.compile(r"\d")
-_DATE_CUE = re.compile(
-    r"\b(hvornår|dato|hvilken (?:dag|uge|måned)|hvilket år|tidspunkt|frist)\b", re.I
-)
 _FORMAL_DECISION = re.compile(
     r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
     r"godkendt|anbefales|indstillingen (blev )?godkendt|"
@@ -45,84 +26,29 @@ _FORMAL_DECISION = re.compile(
     r"[\w-]+ godkendte [\w\s-]{0,60}indstilling(en)?)\.?",
     re.I,
 )  # a decision that only says the item was noted or a recommendation approved: no facts
-# what was decided: "besluttede", "vedtaget", and yes/no questions on an outcome ("Blev …?")
-_DECISION_CUE = re.compile(r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*)\b|^\s*(blev|bliver)\b", re.I)
-_ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.I)
-_SECTION_PREFIX = re.compile(r"^([A-ZÆØÅ][\wæøå ]{2,40}):\s+")
-SKIP_SECTIONS = {"sagsprocedure"}  # who treats the case: says nothing about the question
 MAX_STATEMENTS = 3
-MIN_COMPOUND_PART = 4  # shorter stems match inside too many unrelated words
-COMPOUND_WEIGHT = 0.7
+LEAD_PASSAGES = 3  # passages whose best sentence goes in first
+MEANING_PASSAGES = 3  # the passages whose sentences tell how well the question is answered
 
 
 @dataclass
-class Candidate:
-    hit: Hit
-    rank: int
-    sentence: str
-    score: float
-    section: str = ""
-    coverage: float = 0.0  # share of the question's weighted terms in the sentence
+class Composed:
+    """An extractive answer and what the decline rule needs to judge it."""
+
+    text: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    coverage: float = 0.0  # share of the question's squared-IDF terms in the best passage
+    meaning: float | None = None  # best cosine of a sentence of the top passages, if stored
+    kind: str = "other"
+    has_value: bool = True  # the answer holds the amount/number/date the question asks for
 
 
 class ExtractiveComposer:
-    def __init__(self, max_statements: int = MAX_STATEMENTS, lead_passages: int = 3) -> None:
+    def __init__(
+        self, max_statements: int = MAX_STATEMENTS, lead_passages: int = LEAD_PASSAGES
+    ) -> None:
         self.max_statements = max_statements
         self.lead_passages = lead_passages
-
-    # -- scoring -------------------------------------------------------------------------------
-
-    def question_terms(self, question: str, index: LexicalIndex) -> dict[str, float]:
-        terms = {t for t in index.tokenize(question) if t not in QUESTION_STEMS}
-        return {t: index.idf(t) for t in terms}
-
-    def coverage(self, text: str, terms: dict[str, float], index: LexicalIndex) -> float:
-        """Share of the question's weighted terms in `text`. A term found only inside a
-        compound counts for most of its weight: Danish writes "underskudsgaranti" where the
-        question says "underskud", and "strømafbrydelser" where it says "strømmen"."""
-        if not terms:
-            return 0.0
-        tokens = set(index.tokenize(text))
-        found = 0.0
-        for term, weight in terms.items():
-            if term in tokens:
-                found += weight
-            elif len(term) >= MIN_COMPOUND_PART and any(
-                len(tok) > len(term) and (tok.startswith(term) or tok.endswith(term))
-                for tok in tokens
-            ):
-                found += COMPOUND_WEIGHT * weight
-        return found / sum(terms.values())
-
-    def candidates(
-        self, question: str, hits: list[Hit], index: LexicalIndex, topic: str = ""
-    ) -> list[Candidate]:
-        terms = self.question_terms(topic or question, index)
-        wants_cost = bool(_COST_CUE.search(question))
-        wants_count = bool(_COUNT_CUE.search(question))
-        wants_date = bool(_DATE_CUE.search(question))
-        wants_decision = bool(_DECISION_CUE.search(question))
-        out: list[Candidate] = []
-        for rank, hit in enumerate(hits, start=1):
-            context = self.coverage(f"{hit.metadata.title} {hit.metadata.section}", terms, index)
-            for section, sentence in sentences_of(hit):
-                if section.lower() in SKIP_SECTIONS:
-                    continue
-                cover = self.coverage(sentence, terms, index)
-                score = cover + 0.25 * context + 0.3 / rank
-                if wants_cost and _AMOUNT.search(sentence):
-                    score += 0.35
-                elif wants_count and _NUMBER.search(sentence):
-                    score += 0.25
-                if wants_date and _DATE.search(sentence):
-                    score += 0.35
-                if section.lower().startswith("beslutning"):
-                    score += 0.3 if wants_decision else 0.1
-                out.append(Candidate(hit, rank, sentence, score, section, cover))
-        _demote_superseded_decisions(out)
-        return sorted(out, key=lambda c: (-c.score, c.rank))
-
-    # -- composing -----------------------------------------------------------------------------
 
     @staticmethod
     def _latest_decision(ranked: list[Candidate], top: Hit) -> Candidate | None:
@@ -137,25 +63,35 @@ class ExtractiveComposer:
         return next(c for c in decisions if c.hit.metadata.date_ordinal == latest)
 
     def compose(
-        self, question: str, hits: list[Hit], index: LexicalIndex, topic: str = ""
-    ) -> tuple[str, list[Citation], float]:
-        """(answer text, citations, how much of the question the best passage covers).
+        self,
+        question: str,
+        hits: list[Hit],
+        index: LexicalIndex,
+        topic: str = "",
+        meanings: dict[str, float] | None = None,
+    ) -> Composed:
+        """The answer from the hits' sentences.
 
         `topic` is the conversation-aware question retrieval used; its words weigh sentences,
-        while cues (amounts, dates, decisions) come from the question itself.
+        while cues (amounts, dates, decisions) come from the question itself. `meanings` maps
+        sentence keys to their cosine with the question (empty: lexical choice only).
         """
-        ranked = self.candidates(question, hits, index, topic)
+        ranked = candidates(question, hits, index, topic, meanings)
+        kind = qk.kind_of(question)
         if not ranked:
-            return "", [], 0.0
+            return Composed(kind=kind)
         # squared IDF: whether the passage has the question's rarest, most specific words
-        terms = {t: w * w for t, w in self.question_terms(topic or question, index).items()}
+        terms = {t: w * w for t, w in question_terms(topic or question, index).items()}
         best_coverage = max(
-            self.coverage(f"{h.metadata.title} {h.metadata.section} {h.text}", terms, index)
-            for h in hits[:3]
+            coverage(f"{h.metadata.title} {h.metadata.section} {h.text}", terms, index)
+            for h in hits[:MEANING_PASSAGES]
         )
+        top_ids = {h.chunk_id for h in hits[:MEANING_PASSAGES]}
+        cosines = [c.meaning for c in ranked if c.meaning is not None and c.hit.chunk_id in top_ids]
+        best_meaning = max(cosines) if cosines else None
         chosen: list[Candidate] = []
         per_doc: dict[str, int] = {}
-        if _DECISION_CUE.search(question):
+        if qk.DECISION.search(question) or kind in ("outcome", "status"):
             # the question asks what was decided: the top case's latest decision leads,
             # however few of the question's words it repeats ("Indstillingen godkendt.")
             decision = self._latest_decision(ranked, hits[0])
@@ -242,7 +178,11 @@ class ExtractiveComposer:
             else:
                 statements.append(f"{intro}{cand.sentence} [{citation.n}]")
             previous = intro
-        return "\n".join(statements), citations, best_coverage
+        expected = qk.expected_value(kind)
+        has_value = expected is None or any(expected.search(c.sentence) for c in chosen)
+        return Composed(
+            "\n".join(statements), citations, best_coverage, best_meaning, kind, has_value
+        )
 
 
 def _grouped(chosen: list[Candidate]) -> list[Candidate]:
@@ -296,13 +236,8 @@ def _missing_answer(
 ) -> Candidate | None:
     """The best sentence with the kind of answer asked for, when none chosen has it: "hvor
     meget" answered without an amount, or "hvornår" without a date, has not been answered."""
-    if _COST_CUE.search(question):
-        pattern = _AMOUNT
-    elif _COUNT_CUE.search(question):
-        pattern = _NUMBER
-    elif _DATE_CUE.search(question):
-        pattern = _DATE
-    else:
+    pattern = qk.expected_value(qk.kind_of(question))
+    if pattern is None:
         return None
     if not chosen or any(pattern.search(c.sentence) for c in chosen):
         return None
@@ -317,50 +252,6 @@ def _same_case(a: Hit, b: Hit) -> bool:
     if a.metadata.case_number and b.metadata.case_number:
         return a.metadata.case_number == b.metadata.case_number
     return a.metadata.doc_id == b.metadata.doc_id
-
-
-def _demote_superseded_decisions(candidates: list[Candidate]) -> None:
-    """In a case treated by several committees, the latest decision is the decision; the
-    earlier ones (recommendations on the way) yield to it."""
-    latest: dict[str, int] = {}
-    for c in candidates:
-        if c.section.lower().startswith("beslutning") and c.hit.metadata.case_number:
-            case = c.hit.metadata.case_number
-            latest[case] = max(latest.get(case, 0), c.hit.metadata.date_ordinal)
-    for c in candidates:
-        case = c.hit.metadata.case_number
-        if (
-            c.section.lower().startswith("beslutning")
-            and case in latest
-            and c.hit.metadata.date_ordinal < latest[case]
-        ):
-            c.score -= 0.35
-
-
-def sentences_of(hit: Hit) -> list[tuple[str, str]]:
-    """(section, sentence) pairs of a passage, without absence notes and table rows.
-
-    Passages that merge small sections mark each with a "Resume: " lead; it tells the
-    sentence's own section and is not part of the quote.
-    """
-    sections = [s.strip() for s in hit.metadata.section.split(" / ") if s.strip()]
-    current = sections[0] if sections else ""
-    out: list[tuple[str, str]] = []
-    for line in hit.text.split("\n"):
-        line = line.strip()
-        prefix = _SECTION_PREFIX.match(line)
-        if prefix and prefix.group(1) in sections:
-            current = prefix.group(1)
-            line = line[prefix.end() :]
-        if not line or _ABSENCE.match(line) or " | " in line:
-            continue
-        if current.lower().startswith("beslutning") and len(line.split()) <= DECISION_WORDS:
-            out.append((current, line))  # a short decision is one statement, quoted whole
-            continue
-        for sentence in split_sentences(line):
-            if len(sentence.split()) >= 3:
-                out.append((current, sentence))
-    return out
 
 
 def lead_in(hit: Hit, section: str = "") -> str:

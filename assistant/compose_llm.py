@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from assistant.answer import Answer, Citation, danish_date, display_committee
 from assistant.citations import check_citations
-from assistant.compose_extractive import sentences_of
 from vectorstore.records import Hit
+from vectorstore.sentences import passage_sentences
 
 SYSTEM_PROMPT = """Du er Referent, en assistent der svarer på spørgsmål om en kommunes \
 dokumenter (referater, dagsordener, notater og politikker).
@@ -165,7 +165,9 @@ class LLMComposer:
 def best_sentence(hit: Hit, answer_text: str) -> str:
     """The passage sentence sharing most words with the answer: what the model leaned on."""
     words = set(answer_text.lower().split())
-    sentences = [s for _, s in sentences_of(hit)] or [hit.text[:300]]
+    sentences = [s for _, s in passage_sentences(hit.text, hit.metadata.section)] or [
+        hit.text[:300]
+    ]
     return max(sentences, key=lambda s: len(words & set(s.lower().split())))
 
 

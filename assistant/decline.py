@@ -28,7 +28,8 @@ class DeclinePolicy:
     weak_coverage: float = 0.6  # below this, decline unless the best passage is close in meaning
     min_dense: float = 0.87  # cosine similarity of the best passage (e5 scores run high)
 
-    def should_decline(self, hits: list[Hit], best_coverage: float) -> bool:
+    def should_decline(self, hits: list[Hit], composed) -> bool:
+        best_coverage = composed.coverage
         if not hits or best_coverage < self.min_coverage:
             return True
         dense = max((h.dense_score or 0.0) for h in hits[:3])

@@ -6,10 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from assistant.timewords import filters_from_question
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher, SearchResult
 from vectorstore.records import Hit
+from vectorstore.sentences import passage_sentences, sentence_key
 
 # Filters taken from a question are kept only while the passages they leave match the
 # question's words at least this well, relative to an unfiltered search (best BM25 score).
@@ -98,6 +101,20 @@ class Retriever:
             out.append(hit)
             out.extend(by_case.pop(hit.metadata.case_number, []))
         return out
+
+    def sentence_meanings(self, query: str, hits: list[Hit]) -> dict[str, float]:
+        """Sentence key → cosine with the query, for the hits' sentences that have stored
+        vectors (one `get` by id; the query vector is the one retrieval computed)."""
+        keys = [
+            sentence_key(s) for h in hits for _, s in passage_sentences(h.text, h.metadata.section)
+        ]
+        vectors = self.searcher.store.sentences.vectors(keys)
+        if not vectors:
+            return {}
+        q = self.searcher.query_vector(query)
+        ids = list(vectors)
+        cosines = np.stack([vectors[k] for k in ids]) @ q
+        return dict(zip(ids, (float(c) for c in cosines), strict=True))
 
     def index(self):
         """The current BM25 index (term weights, tokenizer and filter metadata)."""

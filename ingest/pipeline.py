@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ingest import sentence_index
 from ingest.dedup import signature, signature_from_hex, signature_hex, similarity
 from ingest.errors import FileRejected, IngestError
 from ingest.loaders import load_file
@@ -39,6 +40,8 @@ class Progress(Protocol):
     def file_done(self, result: FileResult) -> None: ...
     def passages_total(self, n: int) -> None: ...
     def passages_done(self, n: int) -> None: ...
+    def sentences_total(self, n: int) -> None: ...
+    def sentences_done(self, n: int) -> None: ...
 
 
 class _NoProgress:
@@ -47,6 +50,8 @@ class _NoProgress:
     def file_done(self, result: FileResult) -> None: ...
     def passages_total(self, n: int) -> None: ...
     def passages_done(self, n: int) -> None: ...
+    def sentences_total(self, n: int) -> None: ...
+    def sentences_done(self, n: int) -> None: ...
 
 
 @dataclass
@@ -109,6 +114,7 @@ class Ingestor:
         progress = progress or _NoProgress()
         started = time.perf_counter()
         report = IngestReport()
+        self._deleted = False  # passages deleted in this run: their sentences may be orphans
         files = discover(paths)
         progress.files_total(len(files))
         known = {record.source: record for record in self.catalog.all()}
@@ -120,6 +126,7 @@ class Ingestor:
             result = self._ingest_file(file, known, report, progress)
             report.add(result)
             progress.file_done(result)
+        sentence_index.complete(self.store, report, self._deleted, progress)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -241,6 +248,7 @@ class Ingestor:
     ) -> FileResult:
         if previous is not None and previous.status == "indexed":
             self.store.delete_source(file.source)
+            self._deleted = True
         record = FileRecord(
             source=file.source,
             file_hash=digest,
@@ -286,7 +294,10 @@ class Ingestor:
             self.store.upsert(passages, matrix)
         stale = old_ids - {p.chunk_id for p in passages}
         self.store.delete_ids(stale)
+        self._deleted = self._deleted or bool(stale)
         report.store_seconds += time.perf_counter() - t2
+        sentences = sentence_index.sentence_texts((p.text, p.metadata.section) for p in passages)
+        sentence_index.embed_missing(self.store, sentences, report, progress)
 
     # -- pruning -----------------------------------------------------------------------------
 
@@ -303,6 +314,7 @@ class Ingestor:
         gone_sources = {r.source for r in gone}
         for record in gone:
             self.store.delete_source(record.source)
+            self._deleted = True
             self.catalog.remove(record.source)
             known.pop(record.source, None)
             report.add(FileResult(record.source, "pruned", record.n_documents, record.n_passages))

@@ -1,4 +1,4 @@
-"""A rich progress display for ingest runs: one bar for files, one for passages."""
+"""A rich progress display for ingest runs: one bar each for files, passages and sentences."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class RichProgress:
         )
         self._files = self._progress.add_task("Filer", total=0)
         self._passages = self._progress.add_task("Passager", total=0)
+        self._sentences = self._progress.add_task("Sætninger", total=0)
 
     def __enter__(self) -> RichProgress:
         self._progress.__enter__()
@@ -44,3 +45,10 @@ class RichProgress:
 
     def passages_done(self, n: int) -> None:
         self._progress.advance(self._passages, n)
+
+    def sentences_total(self, n: int) -> None:
+        task = self._progress.tasks[self._sentences]
+        self._progress.update(self._sentences, total=(task.total or 0) + n)
+
+    def sentences_done(self, n: int) -> None:
+        self._progress.advance(self._sentences, n)

@@ -30,6 +30,8 @@ class IngestReport:
     passages_embedded: int = 0  # distinct texts sent to the embedder
     passages_reused: int = 0  # vectors taken from the store or from earlier in the run
     tokens_embedded: int = 0
+    sentences_embedded: int = 0  # distinct sentence texts given a vector in this run
+    sentence_seconds: float = 0.0  # embedding those sentences
 
     def add(self, result: FileResult) -> None:
         self.files.append(result)
@@ -75,6 +77,8 @@ class IngestReport:
                 "passages_embedded": self.passages_embedded,
                 "passages_reused": self.passages_reused,
                 "tokens_embedded": self.tokens_embedded,
+                "sentences_embedded": self.sentences_embedded,
+                "sentence_seconds": round(self.sentence_seconds, 3),
             },
             "files": [asdict(f) for f in self.files],
         }

@@ -145,14 +145,13 @@ def test_a_formal_decision_is_not_quoted_when_the_question_asks_for_facts(assist
 
 
 def test_a_word_inside_a_danish_compound_counts_for_most_of_its_weight(example_searcher):
-    from assistant.compose_extractive import COMPOUND_WEIGHT, ExtractiveComposer
+    from assistant.sentence_choice import COMPOUND_WEIGHT, coverage
 
     index = example_searcher[0].lexical.current()
-    composer = ExtractiveComposer()
     terms = {t: 1.0 for t in index.tokenize("underskud")}
-    assert composer.coverage("en underskudsgaranti", terms, index) == COMPOUND_WEIGHT
-    assert composer.coverage("et underskud", terms, index) == 1.0
-    assert composer.coverage("et overskud", terms, index) == 0.0
+    assert coverage("en underskudsgaranti", terms, index) == COMPOUND_WEIGHT
+    assert coverage("et underskud", terms, index) == 1.0
+    assert coverage("et overskud", terms, index) == 0.0
 
 
 def test_coverage_note_of_a_one_document_store(make_store, tmp_path):

@@ -249,6 +249,10 @@ class ProgressBar:
         self.passages_written += n
         self._show()
 
+    def sentences_total(self, n: int) -> None: ...  # part of a file's passages here
+
+    def sentences_done(self, n: int) -> None: ...
+
     def _show(self) -> None:
         part = self.passages_written / self.passages if self.passages else 0.0
         value = min(1.0, (self.done + min(part, 1.0) * 0.99) / self.total)

@@ -18,6 +18,8 @@ import numpy as np
 from vectorstore.embeddings import ReferentEmbeddings, model_id_of_engine
 from vectorstore.errors import EmbedderMismatchError, StoreUnavailableError
 from vectorstore.records import Passage, PassageMetadata, StoredPassage
+from vectorstore.sentence_vectors import SentenceVectors
+from vectorstore.sentences import SENTENCES_VERSION
 
 DEFAULT_COLLECTION = "referent-passages"
 _GET_PAGE = 1000  # rows per `get` call: keeps SQLite variable limits and memory in check
@@ -95,6 +97,8 @@ class ChromaStore:
             ) from exc
         self._check_identity(identity)
         self.max_batch_size = int(client.get_max_batch_size())
+        # the vectors of the sentences answers quote, in a collection of their own
+        self.sentences = SentenceVectors(client, f"{collection}-sentences", identity, create)
 
     def _check_identity(self, identity: dict[str, str]) -> None:
         recorded = self.collection.metadata or {}
@@ -125,6 +129,16 @@ class ChromaStore:
         """Mark the contents as changed, so derived indexes (BM25) know they are stale."""
         meta = dict(self.collection.metadata or {})
         meta["generation"] = uuid.uuid4().hex
+        self.collection.modify(metadata=meta)
+
+    def sentences_complete(self) -> bool:
+        """Whether every passage's sentences have stored vectors (made by this version of
+        `passage_sentences`): false for a store built before sentence vectors existed."""
+        return (self.collection.metadata or {}).get("sentences") == SENTENCES_VERSION
+
+    def mark_sentences_complete(self) -> None:
+        meta = dict(self.collection.metadata or {})
+        meta["sentences"] = SENTENCES_VERSION
         self.collection.modify(metadata=meta)
 
     def generation(self) -> str:

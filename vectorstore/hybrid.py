@@ -84,7 +84,7 @@ class HybridSearcher:
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             t1 = time.perf_counter()
-            vector = self._query_vector(query)
+            vector = self.query_vector(query)
             timings["embed"] = (time.perf_counter() - t1) * 1000
             t2 = time.perf_counter()
             if index.vectors is not None:
@@ -107,9 +107,11 @@ class HybridSearcher:
         timings["fuse"] = (time.perf_counter() - t4) * 1000
         return SearchResult(hits, "", truncated, timings)
 
-    def _query_vector(self, query: str) -> np.ndarray:
+    def query_vector(self, query: str) -> np.ndarray:
         """Embedded once per distinct query: the assistant may search one question twice
-        (with and without the filters it names), and the app reruns the last question."""
+        (with and without the filters it names), scores sentences with it, and the app
+        reruns the last question."""
+        query = " ".join((query or "").split())[:MAX_QUERY_CHARS]
         vector = self._vectors.pop(query, None)
         if vector is None:
             vector = self.store.embedder.embed_query_array(query)

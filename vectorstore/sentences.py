@@ -8,6 +8,7 @@ sentence too ("… 5,8 mio. kr. Der er …").
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 ABBREVIATIONS = {
@@ -37,3 +38,48 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+# -- the sentences of a passage, as answers quote them and as their vectors are stored ---------
+
+SENTENCES_VERSION = "2"  # bump when `passage_sentences` changes: stored vectors are re-made
+DECISION_WORDS = 60  # a decision up to this long is one statement, quoted whole
+MIN_WORDS = 3  # shorter lines ("Generelt", "Bilag") say nothing on their own
+_ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.IGNORECASE)
+_SECTION_PREFIX = re.compile(r"^([^:\n]{3,150}):\s+")  # a lead only when it names a section
+
+
+def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
+    """(section, sentence) pairs of a passage: the candidates an answer may quote.
+
+    Passages that merge small sections mark each with a "Heading: " lead. The lead tells the
+    sentence's section, and a heading of some words ("Oplæg fra sociolog Eva Steensig") is a
+    candidate of its own: in notes, headings often carry the answer. Bullet lines are lines;
+    absence notes and table rows are left out.
+    """
+    sections = [s.strip() for s in section.split(" / ") if s.strip()]
+    current = sections[0] if sections else ""
+    out: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        prefix = _SECTION_PREFIX.match(line)
+        if prefix and prefix.group(1) in sections:
+            current = prefix.group(1)
+            line = line[prefix.end() :]
+            if len(current.split()) >= MIN_WORDS:
+                out.append((current, current))
+        if not line or _ABSENCE.match(line) or " | " in line:
+            continue
+        if current.lower().startswith("beslutning") and len(line.split()) <= DECISION_WORDS:
+            out.append((current, line))
+            continue
+        for sentence in split_sentences(line):
+            if len(sentence.split()) >= MIN_WORDS:
+                out.append((current, sentence))
+    return out
+
+
+def sentence_key(sentence: str) -> str:
+    """The id of a sentence's stored vector: its text's hash, so a sentence that recurs in
+    many passages (an agenda and its minutes) is stored and embedded once."""
+    return hashlib.blake2b(sentence.encode("utf-8"), digest_size=12).hexdigest()

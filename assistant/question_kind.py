@@ -1,0 +1,98 @@
+"""What kind of answer a question asks for, from its Danish question words.
+
+The kind shapes the answer (who → the person or body with its role, why → the reason given,
+outcome/status → the case's latest treatment) and what an answer must contain to count as one
+(an amount for "hvad kostede", a date for "hvornår"). Only general Danish phrasing is used here,
+never the words of particular questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+WHO = re.compile(r"\bhvem\b|\bhvilke[nt]? (?:person|politiker|firma|virksomhed|leverandør|"
+                 r"udvalg|myndighed|rådgiver)\w*", re.IGNORECASE)  # fmt: skip
+WHY = re.compile(
+    r"\bhvorfor\b|\bhvordan kan det være\b|\bhvad (?:var|er) (?:grunden|årsagen|begrundelsen)\b|"
+    r"\bhvad skyldes\b|\bmed hvilken begrundelse\b",
+    re.IGNORECASE,
+)
+OUTCOME = re.compile(
+    r"\bhvad kom der ud af\b|\bhvordan (?:endte|gik)\b|\bhvad blev (?:resultatet|udfaldet)\b|"
+    r"\bresultat(?:et)? af\b|\bendte det\b",
+    re.IGNORECASE,
+)
+STATUS = re.compile(
+    r"\bhvor langt\b|\bhvordan står det til\b|\bstatus\b|\bendnu\b|\bstadig\b|\bfortsat\b|"
+    r"\ber (?:det|sagen) (?:afgjort|besluttet)\b|\bhvor står\b",
+    re.IGNORECASE,
+)
+COST = re.compile(
+    r"\b(kost\w*|pris\w*|beløb\w*|hvor meget|udgift\w*|bevilling\w*|penge|tilskud\w*|kroner|"
+    r"løn\w*|dyrere|billigere)\b",
+    re.IGNORECASE,
+)
+COUNT = re.compile(
+    r"\bhvor (?:mange|stor|lang|længe|høj|lav)\b|\bantal(?:let)?\b|\b\w*procent\w*\b", re.I
+)
+DATE = re.compile(
+    r"\b(hvornår|dato|hvilken (?:dag|uge|måned|ugedag)|hvilket år|tidspunkt|frist)\b", re.I
+)
+# what was decided: "besluttede", "vedtaget", and yes/no questions on an outcome ("Blev …?")
+DECISION = re.compile(r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*)\b|^\s*(blev|bliver)\b", re.I)
+
+# what an answer of each kind holds
+AMOUNT = re.compile(
+    r"\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?|millioner|milliarder|procent|pct\.?|%)", re.I
+)
+NUMBER = re.compile(r"\d")
+DATE_VALUE = re.compile(
+    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b|\buge \d{1,2}\b|"
+    r"\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|"
+    r"december)\b|\b(?:man|tirs|ons|tors|fre|lør|søn)dag\w*\b",
+    re.IGNORECASE,
+)
+# a person ("Eva Steensig", "Torben Hoffman (V)"), a role or a body
+PERSON = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:[- ][A-ZÆØÅ][a-zæøå]+)+\b")
+PARTY = re.compile(r"\([A-ZÆØÅ]{1,2}\)")
+ROLE = re.compile(
+    r"\b(formand\w*|næstformand\w*|borgmester\w*|direktør\w*|chef\w*|leder\w*|sociolog\w*|"
+    r"konsulent\w*|rådgiver\w*|medlem\w*|udvalg\w*|byråd\w*|administrationen|forvaltning\w*|"
+    r"politi\w*|styrelse\w*|tilsyn\w*|ministeri\w*|direktorat\w*|leverandør\w*|a/s|aps|"
+    r"oplæg fra|v/)",
+    re.IGNORECASE,
+)
+REASON = re.compile(
+    r"\b(fordi|på grund af|grundet|pga\.?|som følge af|med henblik på|derfor|skyldes|årsag\w*|"
+    r"begrund\w*|idet|for at|da (?:der|det|den|de|man|vi|kommunen)|således at|så (?:der|det)|"
+    r"hensyn til|formål\w*|behov for|nødvendig\w*)\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+
+
+def kind_of(question: str) -> str:
+    """One of who, why, outcome, status, cost, count, date, decision or other."""
+    for kind, pattern in (
+        ("who", WHO), ("why", WHY), ("outcome", OUTCOME), ("cost", COST), ("count", COUNT),
+        ("date", DATE), ("status", STATUS), ("decision", DECISION),
+    ):  # fmt: skip
+        if pattern.search(question):
+            return kind
+    return "other"
+
+
+def expected_value(kind: str) -> re.Pattern[str] | None:
+    """What a sentence must contain to answer a question of this kind, if anything is fixed."""
+    return {"cost": AMOUNT, "count": NUMBER, "date": DATE_VALUE}.get(kind)
+
+
+def fits_kind(kind: str, sentence: str) -> bool:
+    """Whether a sentence has the shape of an answer of this kind."""
+    if kind == "who":
+        return bool(PERSON.search(sentence) or PARTY.search(sentence) or ROLE.search(sentence))
+    if kind == "why":
+        return bool(REASON.search(sentence))
+    pattern = expected_value(kind)
+    return bool(pattern.search(sentence)) if pattern is not None else False
