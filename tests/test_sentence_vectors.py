@@ -23,7 +23,8 @@ Drøftelse af indsatser
 
 OTHER = """Notat om affald
 
-Kommunen indfører sortering af madaffald i alle boliger fra næste år. Det sker, fordi loven kræver det.
+Kommunen indfører sortering af madaffald i alle boliger fra næste år.
+Det sker, fordi loven kræver det.
 """
 
 
