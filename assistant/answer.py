@@ -99,6 +99,8 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)  # what retrieval returned, for the UI
     # filters taken from the question, by kind ("period", "committee") → Danish label
     derived: dict[str, str] = field(default_factory=dict)
+    # what the decline rule read, per answer attempt (a second one without derived filters)
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -9,10 +9,11 @@ from datetime import date
 from assistant.answer import Answer
 from assistant.compose_extractive import Composed, ExtractiveComposer
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
-from assistant.decline import DeclinePolicy, coverage_note
+from assistant.decline import DeclinePolicy, coverage_note, signals
 from assistant.errors import AssistantError
 from assistant.retrieve import Retriever
-from vectorstore.filters import SearchFilters
+from assistant.timewords import committee_mentioned
+from vectorstore.filters import SearchFilters, match_committees
 from vectorstore.hybrid import InvalidQueryError
 from vectorstore.records import Hit
 
@@ -92,10 +93,14 @@ class Assistant:
         if found.dropped:
             notes.append(_without_note(found.dropped))
         hits = self._prefer_previous_case(result.hits, question, history)
+        committees = self._asked_committees(question, history, index)
+        if committees:
+            hits = self._committee_first(hits, committees, history, base)
         hits = self.retriever.with_case_decisions(hits, searched)
-        composed = self._compose(question, hits, index, query)
+        composed = self._compose(question, hits, index, query, committees)
         text, citations = composed.text, composed.citations
-        declined = not citations or self.decline.should_decline(hits, composed)
+        seen = [signals(hits, composed, question)]
+        declined = self.decline.declines(seen[0])
         if declined and citations and self._continues_case(question, history, citations):
             declined = False  # a follow-up about the case just answered needs no new topic words
         if declined and derived:
@@ -105,7 +110,8 @@ class Assistant:
             retry_hits = self._prefer_previous_case(retry.hits, question, history)
             retry_hits = self.retriever.with_case_decisions(retry_hits, base)
             again = self._compose(question, retry_hits, index, query)
-            if again.citations and not self.decline.should_decline(retry_hits, again):
+            seen.append(signals(retry_hits, again, question))
+            if not self.decline.declines(seen[-1]):
                 notes.append(_without_note(applied))
                 result, hits, text, citations = retry, retry_hits, again.text, again.citations
                 declined, applied, derived = False, [], {}
@@ -115,14 +121,15 @@ class Assistant:
                 reason += "spørgsmålet."
             text = f"{reason} {coverage_note(index, access)} {REPHRASE_TIP}"
             answer = Answer(
-                question, text, [], True, ", ".join(applied), hits=hits, derived=derived
-            )
+                question, text, [], True, ", ".join(applied), hits=hits, derived=derived,
+                signals=seen,
+            )  # fmt: skip
             yield text
             yield answer
             return
         answer = Answer(
             question, text, citations, False, ", ".join(applied), notes, hits=hits,
-            derived=derived,
+            derived=derived, signals=seen,
         )  # fmt: skip
         if mode == "llm" and self.llm is not None:
             for part in self.llm.stream(answer, hits):
@@ -133,9 +140,34 @@ class Assistant:
         yield text
         yield answer
 
-    def _compose(self, question: str, hits: list[Hit], index, query: str) -> Composed:
+    def _compose(
+        self, question: str, hits: list[Hit], index, query: str, committees: list[str] = ()
+    ) -> Composed:
         meanings = self.retriever.sentence_meanings(query, hits) if hits else {}
-        return self.composer.compose(question, hits, index, topic=query, meanings=meanings)
+        return self.composer.compose(
+            question, hits, index, topic=query, meanings=meanings, committees=committees
+        )
+
+    @staticmethod
+    def _asked_committees(question: str, history: list[Turn], index) -> list[str]:
+        """The index's names of a committee a follow-up names ("Og hvad sagde
+        Økonomiudvalget?"), when the conversation has a case to ask it about."""
+        if not previous_cases(history) or not is_follow_up(question, history):
+            return []
+        name = committee_mentioned(question, index.committees)
+        return match_committees(name, index.committees) if name else []
+
+    def _committee_first(
+        self, hits: list[Hit], committees: list[str], history: list[Turn], base: SearchFilters
+    ) -> list[Hit]:
+        """That committee's passages of the case just discussed first, its decision leading,
+        whether or not retrieval ranked them high."""
+        cases = previous_cases(history)
+        own = self.retriever.searcher.same_case(cases, base, section="")
+        own = [h for h in own if h.metadata.committee in committees]
+        own.sort(key=lambda h: ("Beslutning" not in h.metadata.section, -h.metadata.date_ordinal))
+        ids = {h.chunk_id for h in own}
+        return own + [h for h in hits if h.chunk_id not in ids]
 
     @staticmethod
     def _continues_case(question: str, history: list[Turn], citations) -> bool:

@@ -10,6 +10,7 @@ for the decline rule.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from assistant import question_kind as qk
@@ -26,7 +27,14 @@ _FORMAL_DECISION = re.compile(
     r"[\w-]+ godkendte [\w\s-]{0,60}indstilling(en)?)\.?",
     re.I,
 )  # a decision that only says the item was noted or a recommendation approved: no facts
-MAX_STATEMENTS = 3
+# a decision that hands the case on: "Økonomiudvalget anbefaler over for Byrådet, at …"
+_ONWARD = re.compile(
+    r"\b(?:anbefaler|anbefales|indstiller|oversendes|sendes videre)\b[^.]{0,40}?"
+    r"\b(?:over ?for|til)\s+(?P<body>Byrådet|[A-ZÆØÅ][\w-]*udvalget)",
+    re.IGNORECASE,
+)
+MAX_STATEMENTS = 4  # the best sentence of each of the top passages, and the best one left
+FOLLOW_ON_WORDS = 55  # a sentence and the next one are quoted together up to this length
 LEAD_PASSAGES = 3  # passages whose best sentence goes in first
 MEANING_PASSAGES = 3  # the passages whose sentences tell how well the question is answered
 
@@ -45,17 +53,25 @@ class Composed:
 
 class ExtractiveComposer:
     def __init__(
-        self, max_statements: int = MAX_STATEMENTS, lead_passages: int = LEAD_PASSAGES
+        self,
+        max_statements: int = MAX_STATEMENTS,
+        lead_passages: int = LEAD_PASSAGES,
+        follow_on: bool = True,
     ) -> None:
         self.max_statements = max_statements
         self.lead_passages = lead_passages
+        self.follow_on = follow_on
 
     @staticmethod
-    def _latest_decision(ranked: list[Candidate], top: Hit) -> Candidate | None:
+    def _latest_decision(
+        ranked: list[Candidate], top: Hit, committees: Collection[str] = ()
+    ) -> Candidate | None:
         decisions = [
             c
             for c in ranked
-            if c.section.lower().startswith("beslutning") and _same_case(c.hit, top)
+            if c.is_decision
+            and _same_case(c.hit, top)
+            and (not committees or c.hit.metadata.committee in committees)
         ]
         if not decisions:
             return None
@@ -69,12 +85,15 @@ class ExtractiveComposer:
         index: LexicalIndex,
         topic: str = "",
         meanings: dict[str, float] | None = None,
+        committees: Collection[str] = (),
     ) -> Composed:
         """The answer from the hits' sentences.
 
         `topic` is the conversation-aware question retrieval used; its words weigh sentences,
         while cues (amounts, dates, decisions) come from the question itself. `meanings` maps
         sentence keys to their cosine with the question (empty: lexical choice only).
+        `committees`: a follow-up asked for these committees' treatment of the case; their
+        latest decision leads.
         """
         ranked = candidates(question, hits, index, topic, meanings)
         kind = qk.kind_of(question)
@@ -91,11 +110,12 @@ class ExtractiveComposer:
         best_meaning = max(cosines) if cosines else None
         chosen: list[Candidate] = []
         per_doc: dict[str, int] = {}
-        if qk.DECISION.search(question) or kind in ("outcome", "status"):
+        if committees or qk.DECISION.search(question) or kind in ("outcome", "status"):
             # the question asks what was decided: the top case's latest decision leads,
             # however few of the question's words it repeats ("Indstillingen godkendt.")
-            decision = self._latest_decision(ranked, hits[0])
+            decision = self._latest_decision(ranked, hits[0], committees)
             if decision is not None:
+                decision = _whole_decision(decision, ranked)
                 chosen.append(decision)
                 doc = decision.hit.metadata.doc_id or decision.hit.chunk_id
                 per_doc[doc] = 1
@@ -112,11 +132,10 @@ class ExtractiveComposer:
             for rank in range(1, len(hits) + 1):
                 if leads == self.lead_passages or len(chosen) >= self.max_statements:
                     break
-                said = {c.sentence for c in chosen}
                 own = [
                     c
                     for c in ranked
-                    if c.rank == rank and c.sentence not in said and not _is_formal_decision(c)
+                    if c.rank == rank and not _said(c, chosen) and not _is_formal_decision(c)
                 ]
                 if not own:
                     continue
@@ -130,7 +149,7 @@ class ExtractiveComposer:
             if len(chosen) >= self.max_statements:
                 break
             doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
-            if per_doc.get(doc, 0) >= 2 or any(c.sentence == cand.sentence for c in chosen):
+            if per_doc.get(doc, 0) >= 2 or _said(cand, chosen):
                 continue
             if _is_formal_decision(cand):
                 continue
@@ -157,6 +176,8 @@ class ExtractiveComposer:
             )
         )
         chosen = _grouped(chosen)
+        if self.follow_on:
+            chosen = [_with_next(c, ranked, chosen) for c in chosen]
         statements: list[str] = []
         previous = ""
         citations: list[Citation] = []
@@ -178,11 +199,82 @@ class ExtractiveComposer:
             else:
                 statements.append(f"{intro}{cand.sentence} [{citation.n}]")
             previous = intro
-        expected = qk.expected_value(kind)
-        has_value = expected is None or any(expected.search(c.sentence) for c in chosen)
+        pending = _pending(chosen, hits) if kind in ("outcome", "status") else None
+        if pending is not None:
+            body, decision = pending
+            n = by_chunk[decision.hit.chunk_id].n
+            statements.append(
+                f"Den endelige beslutning ligger hos {body} og er ikke blandt de fundne "
+                f"dokumenter [{n}]."
+            )
+        has_value = _has_value(kind, chosen)
         return Composed(
             "\n".join(statements), citations, best_coverage, best_meaning, kind, has_value
         )
+
+
+def _said(cand: Candidate, chosen: list[Candidate]) -> bool:
+    """Whether a chosen statement already quotes this sentence (alone or within more)."""
+    return any(cand.sentence in c.sentence for c in chosen)
+
+
+def _with_next(cand: Candidate, ranked: list[Candidate], chosen: list[Candidate]) -> Candidate:
+    """The sentence with the one after it in the same section, while both stay short: a
+    topic sentence ("Kommunen havde i 2003-2007 en tilskudspulje …") is often followed by
+    what came of it ("I alt modtog ca. 400 boliger tilskud …")."""
+    if cand.is_decision or len(cand.sentence.split()) > FOLLOW_ON_WORDS:
+        return cand
+    same = [
+        c for c in ranked if c.hit.chunk_id == cand.hit.chunk_id and c.section == cand.section
+    ]
+    same.sort(key=lambda c: cand.hit.text.find(c.sentence))
+    at = next((i for i, c in enumerate(same) if c.sentence == cand.sentence), None)
+    if at is None or at + 1 >= len(same):
+        return cand
+    nxt = same[at + 1]
+    said = {c.sentence for c in chosen}
+    if nxt.sentence in said or nxt.sentence == nxt.section:
+        return cand
+    joined = f"{cand.sentence} {nxt.sentence}"
+    if len(joined.split()) > FOLLOW_ON_WORDS or joined not in cand.hit.text:
+        return cand  # too long, or not one stretch of the passage's text
+    return Candidate(
+        cand.hit, cand.rank, joined, cand.score, cand.section,
+        cand.coverage, cand.meaning,
+    )  # fmt: skip
+
+
+def _has_value(kind: str, chosen: list[Candidate]) -> bool:
+    """Whether the answer holds the value its kind asks for. A decision's lead-in dates it:
+    "hvornår blev … vedtaget" is answered by the meeting that decided it."""
+    expected = qk.expected_value(kind)
+    if expected is None:
+        return True
+    if kind == "date" and any(c.is_decision and c.hit.metadata.meeting_date for c in chosen):
+        return True
+    return any(expected.search(c.sentence) for c in chosen)
+
+
+def _pending(chosen: list[Candidate], hits: list[Hit]) -> tuple[str, Candidate] | None:
+    """(the body that decides, the recommendation) when the latest treatment of the case only
+    recommended a decision to another body, and no decision of that body was found."""
+    decisions = [c for c in chosen if c.is_decision and c.hit.metadata.case_number]
+    if not decisions:
+        return None
+    latest = max(decisions, key=lambda c: c.hit.metadata.date_ordinal)
+    onward = _ONWARD.search(latest.sentence)
+    if onward is None:
+        return None
+    body = onward.group("body")
+    later = [
+        h
+        for h in hits
+        if h.metadata.case_number == latest.hit.metadata.case_number
+        and h.metadata.date_ordinal > latest.hit.metadata.date_ordinal
+    ]
+    if later:
+        return None
+    return body, latest
 
 
 def _grouped(chosen: list[Candidate]) -> list[Candidate]:
@@ -193,6 +285,21 @@ def _grouped(chosen: list[Candidate]) -> list[Candidate]:
                cand.section.lower().startswith("beslutning"))  # fmt: skip
         order.setdefault(key, []).append(cand)
     return [c for group in order.values() for c in group]
+
+
+def _whole_decision(decision: Candidate, ranked: list[Candidate]) -> Candidate:
+    """A decision recorded in several lines ("Indstillingen blev ikke godkendt …", "Imod
+    stemte (A) …") is quoted whole, in its order, while it stays short."""
+    lines = [c for c in ranked if c.is_decision and c.hit.chunk_id == decision.hit.chunk_id]
+    if len(lines) < 2:
+        return decision
+    lines.sort(key=lambda c: decision.hit.text.find(c.sentence))
+    if sum(len(c.sentence.split()) for c in lines) > DECISION_WORDS:
+        return decision
+    return Candidate(
+        decision.hit, decision.rank, " … ".join(c.sentence for c in lines), decision.score,
+        decision.section, decision.coverage, decision.meaning,
+    )  # fmt: skip
 
 
 def _what_was_approved(decision: Candidate, ranked: list[Candidate]) -> Candidate | None:

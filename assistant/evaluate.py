@@ -180,6 +180,25 @@ class AnswerReport:
     def _share(self, rows: list[AnswerResult], test) -> float:
         return sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0
 
+    def per_kind(self) -> dict[str, dict]:
+        """Per question kind: citation and fact rates (answerable kinds) and declines (for
+        `unanswerable`, the share rightly declined; otherwise, wrongly)."""
+        groups: dict[str, list[AnswerResult]] = defaultdict(list)
+        for r in self.results:
+            groups[r.question.kind].append(r)
+        out: dict[str, dict] = {}
+        for kind, rows in sorted(groups.items()):
+            answerable = rows[0].question.answerable
+            out[kind] = {
+                "n": len(rows),
+                "citation_hit_rate": self._share(rows, lambda r: r.cited_gold)
+                if answerable else None,
+                "answer_contains_rate": self._share(rows, lambda r: r.has_facts)
+                if answerable else None,
+                "declined": self._share(rows, lambda r: r.declined),
+            }  # fmt: skip
+        return out
+
     def to_dict(self) -> dict:
         answerable = [r for r in self.results if r.question.answerable]
         unanswerable = [r for r in self.results if not r.question.answerable]
@@ -193,6 +212,7 @@ class AnswerReport:
             "ask_latency_ms": {"p50": statistics.median(times) if times else 0.0, "p95": p95},
             "answerable": len(answerable),
             "unanswerable": len(unanswerable),
+            "per_kind": self.per_kind(),
             "failures": [
                 {
                     "id": r.question.id,

@@ -69,6 +69,19 @@ REASON = re.compile(
     r"hensyn til|formål\w*|behov for|nødvendig\w*)\b",
     re.IGNORECASE,
 )
+# what came of it: a result, often counted ("gav et overskud på 1.823 kr.", "84 tilmeldte")
+RESULT = re.compile(
+    r"\b(overskud\w*|underskud\w*|resultat\w*|i alt|endte|modtog|tilmeldt\w*|deltog|"
+    r"gennemført\w*|afsluttet|opnå\w*|effekt\w*|viste|blev (?:ikke )?(?:godkendt|vedtaget|"
+    r"afvist|til noget))\b|\d",
+    re.IGNORECASE,
+)
+# where the case stands: done, under way, pending
+PROGRESS = re.compile(
+    r"\b(status|er nu|forventes|afsluttet|gennemført\w*|igangsat|i gang|mangler|udestår|"
+    r"endnu ikke|fortsat|planlagt|tidsplan\w*|åbne\w*|lukke\w*|ikke (?:længere|grundlag))\b|\d",
+    re.IGNORECASE,
+)
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
@@ -94,5 +107,9 @@ def fits_kind(kind: str, sentence: str) -> bool:
         return bool(PERSON.search(sentence) or PARTY.search(sentence) or ROLE.search(sentence))
     if kind == "why":
         return bool(REASON.search(sentence))
+    if kind == "outcome":
+        return bool(RESULT.search(sentence))
+    if kind == "status":
+        return bool(PROGRESS.search(sentence))
     pattern = expected_value(kind)
     return bool(pattern.search(sentence)) if pattern is not None else False

@@ -33,6 +33,8 @@ MEANING_FLOOR = 0.78
 MEANING_SPAN = 0.12
 MEANING_WEIGHT = 1.0
 LEXICAL_WEIGHT = 0.6
+CONTEXT_WEIGHT = 0.25  # the question's words in the passage's title and section
+RANK_WEIGHT = 0.3  # retrieval's rank of the passage: / rank
 KIND_BONUS = 0.3  # the shape asked for: an amount, a date, a person, a reason
 DECISION_BONUS = (0.3, 0.1)  # a decision, when the question asks for one / otherwise
 
@@ -109,8 +111,8 @@ def candidates(
             score = (
                 MEANING_WEIGHT * meaning_score(cosine)
                 + LEXICAL_WEIGHT * cover
-                + 0.25 * context
-                + 0.3 / rank
+                + CONTEXT_WEIGHT * context
+                + RANK_WEIGHT / rank
             )
             if qk.fits_kind(kind, sentence):
                 score += KIND_BONUS

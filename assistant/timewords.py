@@ -75,6 +75,21 @@ def committee_from_question(question: str, known: list[str]) -> str | None:
     return None
 
 
+_ANY_NAME = re.compile(rf"\b{_NAME}", re.IGNORECASE)
+
+
+def committee_mentioned(question: str, known: list[str]) -> str | None:
+    """Any committee the question names, however it names it ("Og hvad sagde
+    Økonomiudvalget?"): for follow-ups, where the case is known and the name says whose
+    treatment of it is wanted."""
+    from vectorstore.filters import match_committees
+
+    for m in _ANY_NAME.finditer(question):
+        if match_committees(m.group(1), known):
+            return m.group(1)
+    return None
+
+
 def filters_from_question(
     question: str, base: SearchFilters, known_committees: list[str], today: date
 ) -> tuple[SearchFilters, list[str]]:

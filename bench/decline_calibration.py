@@ -1,19 +1,24 @@
-"""How the decline thresholds were chosen: signals per question, and a grid of thresholds.
+"""How the decline rule was chosen: its signals per question, and a calibration curve.
 
-For every question of a set, retrieve as the assistant does and record the two signals the
-decline policy reads: how much of the question the best passages cover (IDF-weighted), and the
-best dense similarity. Then print, for a grid of thresholds, the share of unanswerable questions
-declined and of answerable questions wrongly declined.
+For every question of a set, answer as the assistant does (same retrieval, same composer) and
+record what the decline policy reads: the best meaning (cosine of the best sentence of the top
+passages), the squared-IDF coverage of the best passage, and whether the answer holds the kind
+of value asked for. Then sweep the meaning threshold and print, for each point, the share of
+unanswerable questions declined and of answerable ones wrongly declined (the curve), and the
+same under leave-one-kind-out, to see whether a point holds for kinds it was not chosen on.
 
-Usage: python bench/decline_calibration.py --store DIR [--questions FILE]
+Usage: python bench/decline_calibration.py --store DIR [--questions FILE] [--dump FILE.json]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import json
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -25,40 +30,64 @@ from ui.config import load_settings  # noqa: E402
 from ui.factory import build_retriever  # noqa: E402
 
 
+GRID = [round(float(t), 4) for t in np.arange(0.84, 0.92, 0.0025)]
+
+
+def signals(assistant: Assistant, questions) -> list[dict]:
+    rows = []
+    for q in questions:
+        passes = assistant.ask(q.question).signals
+        rows.append({"id": q.id, "kind": q.kind, "answerable": q.answerable, "passes": passes})
+        first = passes[0]
+        print(
+            f"{q.id} {q.kind:12s} meaning {first['meaning'] or 0:.3f} coverage "
+            f"{first['coverage']:.2f} value {'y' if first['has_value'] else 'n'}"
+            + (" (+ a pass without the question's filters)" if len(passes) > 1 else "")
+        )
+    return rows
+
+
+def declines(policy: DeclinePolicy, row: dict) -> bool:
+    """As the assistant decides: declined when every pass it made declines."""
+    return all(policy.declines(p) for p in row["passes"])
+
+
+def rates(rows: list[dict], policy: DeclinePolicy) -> tuple[float, float]:
+    good = [declines(policy, r) for r in rows if not r["answerable"]]
+    bad = [declines(policy, r) for r in rows if r["answerable"]]
+    return float(np.mean(good)) if good else 0.0, float(np.mean(bad)) if bad else 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument(
         "--questions", type=Path, default=ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
     )
+    parser.add_argument("--dump", type=Path, help="write the signals as JSON")
     args = parser.parse_args()
-    retriever = build_retriever(load_settings(store_dir=args.store))
-    assistant = Assistant(retriever)
-    index = retriever.index()
-    rows = []
-    for q in load_questions(args.questions):
-        hits = retriever.for_question(q.question, k=assistant.k).result.hits
-        hits = retriever.with_case_decisions(hits, None)
-        _, _, coverage = assistant.composer.compose(q.question, hits, index)
-        dense = max((h.dense_score or 0.0) for h in hits[:3]) if hits else 0.0
-        rows.append((q, coverage, dense, hits))
-        print(f"{q.id} {q.kind:12s} coverage {coverage:.2f} dense {dense:.3f}")
-    answerable = [r for r in rows if r[0].answerable]
-    unanswerable = [r for r in rows if not r[0].answerable]
-    print("\nmin_coverage weak_coverage min_dense | declined(unanswerable) wrongly(answerable)")
-    default = DeclinePolicy()
-    for lo, weak, dense in itertools.product(
-        [0.1, 0.15, 0.2, 0.25, 0.3], [0.4, 0.5, 0.6, 0.7], [0.86, 0.87, 0.88, 0.89]
-    ):
-        policy = DeclinePolicy(min_coverage=lo, weak_coverage=weak, min_dense=dense)
-
-        good = sum(policy.should_decline(r[3], r[1]) for r in unanswerable)
-        bad = sum(policy.should_decline(r[3], r[1]) for r in answerable)
-        good, bad = good / max(1, len(unanswerable)), bad / max(1, len(answerable))
-        mark = " <- default" if (lo, weak, dense) == (
-            default.min_coverage, default.weak_coverage, default.min_dense
-        ) else ""  # fmt: skip
-        print(f"{lo:12.2f} {weak:13.2f} {dense:9.2f} | {good:22.2f} {bad:19.2f}{mark}")
+    assistant = Assistant(build_retriever(load_settings(store_dir=args.store)))
+    rows = signals(assistant, load_questions(args.questions))
+    if args.dump:
+        args.dump.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    default = assistant.decline
+    print("\nThe curve: min_score | unanswerable declined | answerable wrongly declined")
+    for threshold in GRID:
+        good, bad = rates(rows, replace(default, min_score=float(threshold)))
+        mark = " <- default" if abs(threshold - default.min_score) < 1e-9 else ""
+        print(f"  {threshold:.4f} | {good:5.2f} | {bad:5.2f}{mark}")
+    print("\nLeave one kind out: the threshold that keeps wrongly declined <= 0.05 on the other")
+    print("kinds, applied to the kind left out (unanswerable questions stay in every fit)")
+    kinds = sorted({r["kind"] for r in rows if r["answerable"]})
+    for kind in kinds:
+        fit = [r for r in rows if r["kind"] != kind]
+        best = max(
+            (t for t in GRID if rates(fit, replace(default, min_score=float(t)))[1] <= 0.05),
+            default=GRID[0],
+        )
+        held = [r for r in rows if r["kind"] == kind]
+        _, bad = rates(held, replace(default, min_score=float(best)))
+        print(f"  {kind:12s} threshold {best:.4f}: wrongly declined {bad:.2f} of {len(held)}")
 
 
 if __name__ == "__main__":

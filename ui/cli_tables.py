@@ -23,6 +23,14 @@ def print_answer_eval(report: dict) -> None:
         f"{report['ask_latency_ms']['p50']:.0f} / {report['ask_latency_ms']['p95']:.0f}",
     )
     out.print(table)
+    kinds = Table(title="Svar pr. spørgsmålstype")
+    for column in ("Type", "n", "Citerer guld", "Fakta", "Afvist"):
+        kinds.add_column(column, justify="left" if column == "Type" else "right")
+    for kind, v in report.get("per_kind", {}).items():
+        cited = "–" if v["citation_hit_rate"] is None else f"{v['citation_hit_rate']:.2f}"
+        facts = "–" if v["answer_contains_rate"] is None else f"{v['answer_contains_rate']:.2f}"
+        kinds.add_row(kind, str(v["n"]), cited, facts, f"{v['declined']:.2f}")
+    out.print(kinds)
 
 
 def print_eval(reports) -> None:
@@ -74,6 +82,7 @@ def print_report(report) -> None:
         ("Fjernet (--prune)", s["pruned"]),
         ("Fejlede filer", s["failed"]),
         ("Tekster indlejret / genbrugt", f"{report.passages_embedded} / {report.passages_reused}"),
+        ("Nye sætninger indlejret", report.sentences_embedded),
         ("Sekunder", f"{report.seconds:.1f}"),
     ]:
         table.add_row(label, str(value))
