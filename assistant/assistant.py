@@ -99,7 +99,7 @@ class Assistant:
         hits = self.retriever.with_case_decisions(hits, searched)
         composed = self._compose(question, hits, index, query, committees)
         text, citations = composed.text, composed.citations
-        seen = [signals(hits, composed, question)]
+        seen = [signals(hits, composed, question, len(index))]
         declined = self.decline.declines(seen[0])
         if declined and citations and self._continues_case(question, history, citations):
             declined = False  # a follow-up about the case just answered needs no new topic words
@@ -110,7 +110,7 @@ class Assistant:
             retry_hits = self._prefer_previous_case(retry.hits, question, history)
             retry_hits = self.retriever.with_case_decisions(retry_hits, base)
             again = self._compose(question, retry_hits, index, query)
-            seen.append(signals(retry_hits, again, question))
+            seen.append(signals(retry_hits, again, question, len(index)))
             if not self.decline.declines(seen[-1]):
                 notes.append(_without_note(applied))
                 result, hits, text, citations = retry, retry_hits, again.text, again.citations

@@ -110,6 +110,9 @@ class ExtractiveComposer:
         best_meaning = max(cosines) if cosines else None
         chosen: list[Candidate] = []
         per_doc: dict[str, int] = {}
+        # two statements per document while others compete; one document found: all its own
+        docs = {h.metadata.doc_id or h.chunk_id for h in hits}
+        per_doc_cap = 2 if len(docs) > 1 else self.max_statements
         if committees or qk.DECISION.search(question) or kind in ("outcome", "status"):
             # the question asks what was decided: the top case's latest decision leads,
             # however few of the question's words it repeats ("Indstillingen godkendt.")
@@ -149,7 +152,7 @@ class ExtractiveComposer:
             if len(chosen) >= self.max_statements:
                 break
             doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
-            if per_doc.get(doc, 0) >= 2 or _said(cand, chosen):
+            if per_doc.get(doc, 0) >= per_doc_cap or _said(cand, chosen):
                 continue
             if _is_formal_decision(cand):
                 continue
@@ -194,8 +197,12 @@ class ExtractiveComposer:
                 citation.quote = f"{citation.quote} … {cand.sentence}"
             intro = lead_in(cand.hit, cand.section)
             if statements and intro == previous:
-                # the same item and role as the line before: one lead-in for both
-                statements[-1] += f" {cand.sentence} [{citation.n}]"
+                # the same item and role as the line before: one lead-in for both, and one
+                # citation mark when both sentences come from the same passage
+                mark = f" [{citation.n}]"
+                if statements[-1].endswith(mark):
+                    statements[-1] = statements[-1][: -len(mark)]
+                statements[-1] += f" {cand.sentence}{mark}"
             else:
                 statements.append(f"{intro}{cand.sentence} [{citation.n}]")
             previous = intro
@@ -224,9 +231,7 @@ def _with_next(cand: Candidate, ranked: list[Candidate], chosen: list[Candidate]
     what came of it ("I alt modtog ca. 400 boliger tilskud …")."""
     if cand.is_decision or len(cand.sentence.split()) > FOLLOW_ON_WORDS:
         return cand
-    same = [
-        c for c in ranked if c.hit.chunk_id == cand.hit.chunk_id and c.section == cand.section
-    ]
+    same = [c for c in ranked if c.hit.chunk_id == cand.hit.chunk_id and c.section == cand.section]
     same.sort(key=lambda c: cand.hit.text.find(c.sentence))
     at = next((i for i, c in enumerate(same) if c.sentence == cand.sentence), None)
     if at is None or at + 1 >= len(same):

@@ -3,15 +3,17 @@
 The rule reads the answer the composer made. Its main signal is meaning: the cosine between the
 question and the best sentence of the top passages (sentence vectors stored at ingest), averaged
 with the best passage's own cosine, plus a little for the question's specific words found in
-the best passage (squared-IDF coverage): a score that does not depend on the question's every
-word being in the store, so "Hvem holdt oplæg …" is answered from a note that says "Oplæg fra". An answer that lacks the kind of value asked for (no amount for
-"hvad kostede", no date for "hvornår") is declined too: the topic exists, the detail does not.
-Thresholds come from the development questions as a curve (bench/decline_calibration.py). For a
-store without sentence vectors, the earlier lexical rule applies.
+the best passage (squared-IDF coverage). It does not need the question's every word in the
+store: "Hvem holdt oplæg …" is answered from a note whose heading says "Oplæg fra …". An answer
+without the kind of value asked for (no amount for "hvad kostede", no date for "hvornår"), or
+far from a year the question names, is declined too: the topic exists, the detail does not.
+The threshold grows slowly with the store's size and was read off calibration curves on three
+stores (bench/decline_calibration.py). A store without sentence vectors keeps the lexical rule.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -30,9 +32,11 @@ COVERAGE_COMMITTEES = 6
 @dataclass
 class DeclinePolicy:
     # decline when the mean of meaning (the best sentence's cosine) and the best passage's
-    # cosine, plus coverage_weight * coverage, falls below min_score (e5 cosines run high:
-    # 0.84 is far, 0.92 close)
-    min_score: float = 0.88
+    # cosine, plus coverage_weight * coverage, falls below the threshold (e5 cosines run high:
+    # 0.84 is far, 0.92 close). The best of many unrelated passages is closer than the best of
+    # few, so the threshold grows with the store: min_score + per_decade * log10(passages).
+    min_score: float = 0.86
+    per_decade: float = 0.005
     coverage_weight: float = 0.05
     require_value: bool = True  # decline when the value asked for is in no quoted sentence
     require_year: bool = True  # decline when a year the question names is nowhere in sight
@@ -41,9 +45,6 @@ class DeclinePolicy:
     lexical_weak_coverage: float = 0.6
     lexical_min_dense: float = 0.87
 
-    def should_decline(self, hits: list[Hit], composed, question: str = "") -> bool:
-        return self.declines(signals(hits, composed, question))
-
     def score(self, seen: dict) -> float | None:
         if seen["meaning"] is None:
             return None
@@ -51,6 +52,9 @@ class DeclinePolicy:
         if seen["dense"]:
             meaning = (meaning + seen["dense"]) / 2
         return meaning + self.coverage_weight * seen["coverage"]
+
+    def threshold(self, passages: int) -> float:
+        return self.min_score + self.per_decade * math.log10(max(passages, 1))
 
     def declines(self, seen: dict) -> bool:
         """The rule on the signals of one answer (see `signals`)."""
@@ -66,10 +70,10 @@ class DeclinePolicy:
             if cover < self.lexical_min_coverage:
                 return True
             return cover < self.lexical_weak_coverage and seen["dense"] < self.lexical_min_dense
-        return score < self.min_score
+        return score < self.threshold(seen["passages"])
 
 
-def signals(hits: list[Hit], composed, question: str = "") -> dict:
+def signals(hits: list[Hit], composed, question: str = "", passages: int = 1) -> dict:
     """What the decline rule reads, as plain values (the calibration records them)."""
     top = hits[:3]
     seen_years = {m.meeting_date[:4] for m in (h.metadata for h in top) if m.meeting_date}
@@ -84,6 +88,7 @@ def signals(hits: list[Hit], composed, question: str = "") -> dict:
         "years_found": all(y in seen_years or y in text for y in years),
         "dense": max((h.dense_score or 0.0 for h in hits[:3]), default=0.0),
         "kind": composed.kind,
+        "passages": passages,  # in the store: how close unrelated text gets by chance
     }
 
 

@@ -66,7 +66,7 @@ ROLE = re.compile(
 REASON = re.compile(
     r"\b(fordi|på grund af|grundet|pga\.?|som følge af|med henblik på|derfor|skyldes|årsag\w*|"
     r"begrund\w*|idet|for at|da (?:der|det|den|de|man|vi|kommunen)|således at|så (?:der|det)|"
-    r"hensyn til|formål\w*|behov for|nødvendig\w*)\b",
+    r"hensyn til|behov for)\b",
     re.IGNORECASE,
 )
 # what came of it: a result, often counted ("gav et overskud på 1.823 kr.", "84 tilmeldte")
@@ -88,7 +88,7 @@ YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 def kind_of(question: str) -> str:
     """One of who, why, outcome, status, cost, count, date, decision or other."""
     for kind, pattern in (
-        ("who", WHO), ("why", WHY), ("outcome", OUTCOME), ("cost", COST), ("count", COUNT),
+        ("who", WHO), ("why", WHY), ("outcome", OUTCOME), ("count", COUNT), ("cost", COST),
         ("date", DATE), ("status", STATUS), ("decision", DECISION),
     ):  # fmt: skip
         if pattern.search(question):

@@ -106,6 +106,8 @@ def candidates(
         for section, sentence in passage_sentences(hit.text, hit.metadata.section):
             if section.lower() in SKIP_SECTIONS:
                 continue
+            if sentence == section and sentence in (hit.metadata.title, hit.metadata.item_title):
+                continue  # the title as a heading: the lead-in names it already
             cover = coverage(sentence, terms, index)
             cosine = meanings.get(sentence_key(sentence))
             score = (

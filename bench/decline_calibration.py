@@ -29,8 +29,7 @@ from assistant.evaluate import load_questions  # noqa: E402
 from ui.config import load_settings  # noqa: E402
 from ui.factory import build_retriever  # noqa: E402
 
-
-GRID = [round(float(t), 4) for t in np.arange(0.84, 0.92, 0.0025)]
+GRID = [round(float(t), 4) for t in np.arange(0.82, 0.90, 0.0025)]
 
 
 def signals(assistant: Assistant, questions) -> list[dict]:
@@ -71,7 +70,10 @@ def main() -> None:
     if args.dump:
         args.dump.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     default = assistant.decline
-    print("\nThe curve: min_score | unanswerable declined | answerable wrongly declined")
+    n = rows[0]["passes"][0]["passages"] if rows else 1
+    rise = default.threshold(n) - default.min_score
+    print(f"\nThe store holds {n} passages: threshold = min_score + {rise:.4f}")
+    print("The curve: min_score | unanswerable declined | answerable wrongly declined")
     for threshold in GRID:
         good, bad = rates(rows, replace(default, min_score=float(threshold)))
         mark = " <- default" if abs(threshold - default.min_score) < 1e-9 else ""
