@@ -170,3 +170,21 @@ def test_coverage_note_of_a_one_document_store(make_store, tmp_path):
     answer = Assistant(Retriever(searcher)).ask("Hvor mange hundeparker har kommunen?")
     assert answer.declined
     assert "Indekset dækker 1 dokument dateret den 12. februar 2009" in answer.text
+
+
+def test_a_follow_up_naming_a_committee_leads_with_its_treatment(assistant):
+    first = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne?")
+    assert first.citations[0].committee == "Byrådet"
+    follow = assistant.ask("Og hvad sagde Børne- og Skoleudvalget?", history=[turn_from(first)])
+    check_answer_integrity(follow)
+    lead = follow.citations[0]
+    assert lead.committee == "Børne- og Skoleudvalget" and lead.section == "Beslutning"
+    assert lead.case_number == first.citations[0].case_number
+    assert follow.text.startswith("Børne- og Skoleudvalget besluttede den 4. marts 2025")
+
+
+def test_a_year_the_passages_do_not_reach_is_declined(assistant):
+    answered = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne i 2025?")
+    assert not answered.declined
+    answer = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne i 2019?")
+    assert answer.declined and answer.signals[-1]["years_found"] is False
