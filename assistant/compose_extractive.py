@@ -34,6 +34,7 @@ _ONWARD = re.compile(
     re.IGNORECASE,
 )
 MAX_STATEMENTS = 4  # the best sentence of each of the top passages, and the best one left
+DECISION_STATEMENTS = 1  # of a leading decision block, counted beyond MAX_STATEMENTS
 FOLLOW_ON_WORDS = 55  # a sentence and the next one are quoted together up to this length
 LEAD_PASSAGES = 3  # passages whose best sentence goes in first
 MEANING_PASSAGES = 3  # the passages whose sentences tell how well the question is answered
@@ -126,6 +127,9 @@ class ExtractiveComposer:
                 if approved is not None:  # "Godkendt." says nothing without what it approved
                     chosen.append(approved)
                     per_doc[doc] = 2
+        # the decision and what it approved are the answer's head; the budget is for the rest
+        head_size = len(chosen)
+        budget = self.max_statements + min(len(chosen), DECISION_STATEMENTS)
         if self.lead_passages:
             # retrieval ranks passages better than sentence overlap does: the best sentence of
             # each of the top passages goes in first, then the best sentences overall
@@ -133,7 +137,7 @@ class ExtractiveComposer:
             # asked for was chosen above, with what it approved)
             leads = 0
             for rank in range(1, len(hits) + 1):
-                if leads == self.lead_passages or len(chosen) >= self.max_statements:
+                if leads == self.lead_passages or len(chosen) >= budget:
                     break
                 own = [
                     c
@@ -149,7 +153,7 @@ class ExtractiveComposer:
                     doc = best.hit.metadata.doc_id or best.hit.chunk_id
                     per_doc[doc] = per_doc.get(doc, 0) + 1
         for cand in ranked:
-            if len(chosen) >= self.max_statements:
+            if len(chosen) >= budget:
                 break
             doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
             if per_doc.get(doc, 0) >= per_doc_cap or _said(cand, chosen):
@@ -160,25 +164,24 @@ class ExtractiveComposer:
                 break
             chosen.append(cand)
             per_doc[doc] = per_doc.get(doc, 0) + 1
-            if len(chosen) == self.max_statements:
+            if len(chosen) == budget:
                 break
 
         missing = _missing_answer(question, chosen, ranked)
         if missing is not None:
             chosen.append(missing)
 
-        # decisions first, most recent first; then the rest in order of relevance
-        def decision(c: Candidate) -> bool:
-            return c.section.lower().startswith("beslutning")
-
-        chosen.sort(
+        # the decision asked for and what it approved lead; then decisions, most recent
+        # first; then the rest in order of relevance
+        head, rest = chosen[:head_size], chosen[head_size:]
+        rest.sort(
             key=lambda c: (
-                not decision(c),
-                -(c.hit.metadata.date_ordinal if decision(c) else 0),
+                not c.is_decision,
+                -(c.hit.metadata.date_ordinal if c.is_decision else 0),
                 -c.score,
             )
         )
-        chosen = _grouped(chosen)
+        chosen = head + _grouped(rest)
         if self.follow_on:
             chosen = [_with_next(c, ranked, chosen) for c in chosen]
         statements: list[str] = []

@@ -38,8 +38,13 @@ COUNT = re.compile(
 DATE = re.compile(
     r"\b(hvornår|dato|hvilken (?:dag|uge|måned|ugedag)|hvilket år|tidspunkt|frist)\b", re.I
 )
-# what was decided: "besluttede", "vedtaget", and yes/no questions on an outcome ("Blev …?")
-DECISION = re.compile(r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*)\b|^\s*(blev|bliver)\b", re.I)
+# what was decided: "besluttede", "vedtaget", and yes/no questions, which Danish opens with the
+# verb ("Blev …?", "Må kommunen …?", "Skal …?"): on a case, the decision answers them
+DECISION = re.compile(
+    r"\b(beslut\w*|vedt\w*|godkend\w*|afgør\w*)\b|"
+    r"^\s*(blev|bliver|må|skal|kan|får|fik|har|havde|er|var|står|vil|kommer|fortsætter)\b",
+    re.IGNORECASE,
+)
 
 # what an answer of each kind holds
 AMOUNT = re.compile(
