@@ -50,7 +50,15 @@ DECISION = re.compile(
 AMOUNT = re.compile(
     r"\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?|millioner|milliarder|procent|pct\.?|%)", re.I
 )
-NUMBER = re.compile(r"\d")
+# a count: a number that is not a year or a day of a date ("84 tilmeldte", "16 %", "tre …")
+COUNT_VALUE = re.compile(
+    r"(?<![\d.,])(?!(?:19|20)\d{2}\b)\d[\d.,]*(?!\.?\s*(?:januar|februar|marts|april|maj|juni|"
+    r"juli|august|september|oktober|november|december)\b)(?![\d.,]*\d)|"
+    r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede|tusind)\b",
+    re.IGNORECASE,
+)
+WEEKDAY = re.compile(r"\b(?:man|tirs|ons|tors|fre|lør|søn)dag\w*\b", re.IGNORECASE)
+WEEKDAY_CUE = re.compile(r"\bhvilk(?:en|e) (?:uge)?dag(?:e)?\b|\bugedag\w*\b", re.IGNORECASE)
 DATE_VALUE = re.compile(
     r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
     r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b|\buge \d{1,2}\b|"
@@ -90,12 +98,27 @@ PROGRESS = re.compile(
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
+# "hvor mange boliger" counts things; "hvor mange kroner", "hvor høj er lønnen" ask for money
+_COUNTS_THINGS = re.compile(r"\bhvor mange (?!kroner|penge|mio|millioner)\w+", re.IGNORECASE)
+
+
 def kind_of(question: str) -> str:
-    """One of who, why, outcome, status, cost, count, date, decision or other."""
-    for kind, pattern in (
-        ("who", WHO), ("why", WHY), ("outcome", OUTCOME), ("count", COUNT), ("cost", COST),
-        ("date", DATE), ("status", STATUS), ("decision", DECISION),
-    ):  # fmt: skip
+    """One of who, why, outcome, status, cost, count, weekday, date, decision or other."""
+    if WHO.search(question):
+        return "who"
+    if WHY.search(question):
+        return "why"
+    if OUTCOME.search(question):
+        return "outcome"
+    if _COUNTS_THINGS.search(question):
+        return "count"
+    if COST.search(question):
+        return "cost"
+    if COUNT.search(question):
+        return "count"
+    if WEEKDAY_CUE.search(question):
+        return "weekday"
+    for kind, pattern in (("date", DATE), ("status", STATUS), ("decision", DECISION)):
         if pattern.search(question):
             return kind
     return "other"
@@ -103,7 +126,9 @@ def kind_of(question: str) -> str:
 
 def expected_value(kind: str) -> re.Pattern[str] | None:
     """What a sentence must contain to answer a question of this kind, if anything is fixed."""
-    return {"cost": AMOUNT, "count": NUMBER, "date": DATE_VALUE}.get(kind)
+    return {
+        "cost": AMOUNT, "count": COUNT_VALUE, "date": DATE_VALUE, "weekday": WEEKDAY,
+    }.get(kind)  # fmt: skip
 
 
 def fits_kind(kind: str, sentence: str) -> bool:
