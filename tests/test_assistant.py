@@ -188,3 +188,36 @@ def test_a_year_the_passages_do_not_reach_is_declined(assistant):
     assert not answered.declined
     answer = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne i 2019?")
     assert answer.declined and answer.signals[-1]["years_found"] is False
+
+
+def test_an_outcome_still_pending_says_where_the_decision_lies(example_searcher):
+    from assistant.compose_extractive import ExtractiveComposer
+    from vectorstore.records import Hit, PassageMetadata
+
+    def hit(n, committee, day, section, text):
+        meta = PassageMetadata(
+            source=f"m{n}.json", doc_id=f"d{n}", committee=committee, meeting_date=day,
+            date_ordinal=date.fromisoformat(day).toordinal(), case_number="25-000111",
+            item_title="Ny svømmehal i Lindbæk", section=section, item_number="4",
+        )  # fmt: skip
+        return Hit(f"c{n}", text, meta, 1.0)
+
+    hits = [
+        hit(1, "Økonomiudvalget", "2025-05-12", "Beslutning",
+            "Økonomiudvalget anbefaler over for Byrådet, at indstillingen godkendes."),
+        hit(2, "Kultur- og Fritidsudvalget", "2025-04-28", "Sagsbeskrivelse",
+            "Svømmehallen skal have et 25-meter bassin og åbne i 2027."),
+    ]  # fmt: skip
+    index = example_searcher[0].lexical.current()
+    composed = ExtractiveComposer().compose(
+        "Hvad kom der ud af sagen om svømmehallen?", hits, index
+    )
+    assert composed.text.startswith("Økonomiudvalget besluttede den 12. maj 2025")
+    assert composed.text.splitlines()[-1] == (
+        "Den endelige beslutning ligger hos Byrådet og er ikke blandt de fundne dokumenter [1]."
+    )
+    decided = hit(3, "Byråd 2022-2025", "2025-05-26", "Beslutning", "Godkendt.")
+    later = ExtractiveComposer().compose(
+        "Hvad kom der ud af sagen om svømmehallen?", [*hits, decided], index
+    )
+    assert "Den endelige beslutning" not in later.text
