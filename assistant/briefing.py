@@ -77,7 +77,8 @@ class Briefing:
                     continue
                 p = document.add_paragraph(style="Quote")
                 run = p.add_run(para)
-                run.bold = c.quote.split(" … ")[0] in para  # the cited sentence stands out
+                # the cited sentences stand out (a quote of several joins them with " … ")
+                run.bold = any(part in para for part in c.quote.split(" … "))
             if item.note:
                 note = document.add_paragraph()
                 note.add_run("Note: ").italic = True
