@@ -107,7 +107,8 @@ def full_ingest(corpus: Path, store: Path) -> None:
     ingestor = Ingestor(ChromaStore(client, embedder), FileCatalog(client))
     report = ingestor.run([corpus])
     t = report
-    outside = 1 - t.embed_seconds / t.seconds if t.seconds else 0.0
+    embedding = t.embed_seconds + t.sentence_seconds
+    outside = 1 - embedding / t.seconds if t.seconds else 0.0
     print(f"\nFull ingest into {store} ({embedder.embedder_id}): {t.seconds:.0f} s wall")
     print(f"  documents {t.documents}, passages {t.passages}, failed {len(t.failed)}")
     print(f"  embedded {t.passages_embedded} distinct texts, reused {t.passages_reused}")
@@ -115,7 +116,10 @@ def full_ingest(corpus: Path, store: Path) -> None:
           f"store {t.store_seconds:.1f} s")  # fmt: skip
     print(f"  embedding: {t.passages_embedded / t.embed_seconds:.2f} passages/s, "
           f"{t.tokens_embedded / t.embed_seconds:.0f} tokens/s")  # fmt: skip
-    print(f"  share of wall time outside embedding: {outside:.1%}")
+    rate = t.sentences_embedded / max(t.sentence_seconds, 1e-9)
+    print(f"  sentence vectors: {t.sentences_embedded} distinct sentences in "
+          f"{t.sentence_seconds:.1f} s ({rate:.0f}/s)")
+    print(f"  share of wall time outside embedding (passages and sentences): {outside:.1%}")
 
 
 def main() -> None:
