@@ -117,8 +117,10 @@ def full_ingest(corpus: Path, store: Path) -> None:
     print(f"  embedding: {t.passages_embedded / t.embed_seconds:.2f} passages/s, "
           f"{t.tokens_embedded / t.embed_seconds:.0f} tokens/s")  # fmt: skip
     rate = t.sentences_embedded / max(t.sentence_seconds, 1e-9)
-    print(f"  sentence vectors: {t.sentences_embedded} distinct sentences in "
-          f"{t.sentence_seconds:.1f} s ({rate:.0f}/s)")
+    print(
+        f"  sentence vectors: {t.sentences_embedded} distinct sentences in "
+        f"{t.sentence_seconds:.1f} s ({rate:.0f}/s)"
+    )
     print(f"  share of wall time outside embedding (passages and sentences): {outside:.1%}")
 
 
