@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer import MONTHS_DA
+
 WHO = re.compile(r"\bhvem\b|\bhvilke[nt]? (?:person|politiker|firma|virksomhed|leverandør|"
                  r"udvalg|myndighed|rådgiver)\w*", re.IGNORECASE)  # fmt: skip
 WHY = re.compile(
@@ -50,20 +52,19 @@ DECISION = re.compile(
 AMOUNT = re.compile(
     r"\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?|millioner|milliarder|procent|pct\.?|%)", re.I
 )
+_MONTH = "(?:" + "|".join(MONTHS_DA) + ")"
+_WEEKDAY = r"\b(?:man|tirs|ons|tors|fre|lør|søn)dag\w*\b"
 # a count: a number that is not a year or a day of a date ("84 tilmeldte", "16 %", "tre …")
 COUNT_VALUE = re.compile(
-    r"(?<![\d.,])(?!(?:19|20)\d{2}\b)\d[\d.,]*(?!\.?\s*(?:januar|februar|marts|april|maj|juni|"
-    r"juli|august|september|oktober|november|december)\b)(?![\d.,]*\d)|"
+    rf"(?<![\d.,])(?!(?:19|20)\d{{2}}\b)\d[\d.,]*(?!\.?\s*{_MONTH}\b)(?![\d.,]*\d)|"
     r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede|tusind)\b",
     re.IGNORECASE,
 )
-WEEKDAY = re.compile(r"\b(?:man|tirs|ons|tors|fre|lør|søn)dag\w*\b", re.IGNORECASE)
+WEEKDAY = re.compile(_WEEKDAY, re.IGNORECASE)
 WEEKDAY_CUE = re.compile(r"\bhvilk(?:en|e) (?:uge)?dag(?:e)?\b|\bugedag\w*\b", re.IGNORECASE)
 DATE_VALUE = re.compile(
-    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
-    r"november|december)|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b|\buge \d{1,2}\b|"
-    r"\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|"
-    r"december)\b|\b(?:man|tirs|ons|tors|fre|lør|søn)dag\w*\b",
+    rf"\b\d{{1,2}}\.\s*{_MONTH}|\b\d{{1,2}}[-./]\d{{1,2}}[-./]\d{{2,4}}\b|\b(?:19|20)\d{{2}}\b|"
+    rf"\buge \d{{1,2}}\b|\b{_MONTH}\b|{_WEEKDAY}",
     re.IGNORECASE,
 )
 # a person ("Eva Steensig", "Torben Hoffman (V)"), a role or a body
