@@ -118,6 +118,8 @@ class ExtractiveComposer:
             # the question asks what was decided: the top case's latest decision leads,
             # however few of the question's words it repeats ("Indstillingen godkendt.")
             decision = self._latest_decision(ranked, hits[0], committees)
+            if decision is not None and kind in ("outcome", "status") and _only_noted(decision):
+                decision = None  # "Taget til efterretning." is no outcome: the result is
             if decision is not None:
                 decision = _whole_decision(decision, ranked)
                 chosen.append(decision)
@@ -338,6 +340,11 @@ def _what_was_approved(decision: Candidate, ranked: list[Candidate]) -> Candidat
     return Candidate(
         best.hit, best.rank, " … ".join(quoted), best.score, best.section, best.coverage
     )
+
+
+def _only_noted(cand: Candidate) -> bool:
+    """A decision that only took the item to note ("1.-2. Taget til efterretning.")."""
+    return _is_formal_decision(cand) and "efterretning" in cand.sentence.lower()
 
 
 def _is_formal_decision(cand: Candidate) -> bool:
