@@ -79,6 +79,70 @@ class ExtractiveComposer:
         latest = max(c.hit.metadata.date_ordinal for c in decisions)
         return next(c for c in decisions if c.hit.metadata.date_ordinal == latest)
 
+    def _head(
+        self,
+        question: str,
+        kind: str,
+        ranked: list[Candidate],
+        hits: list[Hit],
+        committees: Collection[str],
+    ) -> list[Candidate]:
+        """The top case's latest decision and what it approved, when the question asks what
+        was decided (or came of it), however few of its words they repeat ("Godkendt.")."""
+        if not (committees or qk.DECISION.search(question) or kind in ("outcome", "status")):
+            return []
+        decision = self._latest_decision(ranked, hits[0], committees)
+        if decision is None or (kind in ("outcome", "status") and _only_noted(decision)):
+            return []  # "Taget til efterretning." is no outcome: the result is
+        head = [_whole_decision(decision, ranked)]
+        approved = _what_was_approved(head[0], ranked)
+        if approved is not None:  # "Godkendt." says nothing without what it approved
+            head.append(approved)
+        return head
+
+    def _fill(
+        self, chosen: list[Candidate], ranked: list[Candidate], hits: list[Hit], budget: int
+    ) -> None:
+        """Add the best sentence of each of the top passages (retrieval ranks passages better
+        than sentence scores do), then the best sentences left, up to `budget` statements;
+        never a bare formal decision ("Orienteringen blev taget til efterretning.")."""
+        per_doc: dict[str, int] = {}
+        for c in chosen:
+            doc = c.hit.metadata.doc_id or c.hit.chunk_id
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+        # two statements per document while others compete; one document found: all its own
+        docs = {h.metadata.doc_id or h.chunk_id for h in hits}
+        per_doc_cap = 2 if len(docs) > 1 else budget
+        leads = 0
+        for rank in range(1, len(hits) + 1):
+            if leads == self.lead_passages or len(chosen) >= budget:
+                break
+            own = [
+                c
+                for c in ranked
+                if c.rank == rank and not _said(c, chosen) and not _is_formal_decision(c)
+            ]
+            if not own:
+                continue
+            leads += 1
+            best = own[0]
+            if not any(c.hit.chunk_id == best.hit.chunk_id for c in chosen):
+                chosen.append(best)
+                doc = best.hit.metadata.doc_id or best.hit.chunk_id
+                per_doc[doc] = per_doc.get(doc, 0) + 1
+        for cand in ranked:
+            if len(chosen) >= budget:
+                break
+            doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
+            if per_doc.get(doc, 0) >= per_doc_cap or _said(cand, chosen):
+                continue
+            if _is_formal_decision(cand):
+                continue
+            if chosen and cand.score < 0.5 * max(c.score for c in chosen):
+                break
+            chosen.append(cand)
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+
     def compose(
         self,
         question: str,
@@ -109,66 +173,12 @@ class ExtractiveComposer:
         top_ids = {h.chunk_id for h in hits[:MEANING_PASSAGES]}
         cosines = [c.meaning for c in ranked if c.meaning is not None and c.hit.chunk_id in top_ids]
         best_meaning = max(cosines) if cosines else None
-        chosen: list[Candidate] = []
-        per_doc: dict[str, int] = {}
-        # two statements per document while others compete; one document found: all its own
-        docs = {h.metadata.doc_id or h.chunk_id for h in hits}
-        per_doc_cap = 2 if len(docs) > 1 else self.max_statements
-        if committees or qk.DECISION.search(question) or kind in ("outcome", "status"):
-            # the question asks what was decided: the top case's latest decision leads,
-            # however few of the question's words it repeats ("Indstillingen godkendt.")
-            decision = self._latest_decision(ranked, hits[0], committees)
-            if decision is not None and kind in ("outcome", "status") and _only_noted(decision):
-                decision = None  # "Taget til efterretning." is no outcome: the result is
-            if decision is not None:
-                decision = _whole_decision(decision, ranked)
-                chosen.append(decision)
-                doc = decision.hit.metadata.doc_id or decision.hit.chunk_id
-                per_doc[doc] = 1
-                approved = _what_was_approved(decision, ranked)
-                if approved is not None:  # "Godkendt." says nothing without what it approved
-                    chosen.append(approved)
-                    per_doc[doc] = 2
-        # the decision and what it approved are the answer's head; the budget is for the rest
+        # the decision asked for and what it approved are the answer's head; the budget
+        # is for the rest
+        chosen = self._head(question, kind, ranked, hits, committees)
         head_size = len(chosen)
-        budget = self.max_statements + min(len(chosen), DECISION_STATEMENTS)
-        if self.lead_passages:
-            # retrieval ranks passages better than sentence overlap does: the best sentence of
-            # each of the top passages goes in first, then the best sentences overall
-            # (a bare "Orienteringen blev taget til efterretning." says nothing; a decision
-            # asked for was chosen above, with what it approved)
-            leads = 0
-            for rank in range(1, len(hits) + 1):
-                if leads == self.lead_passages or len(chosen) >= budget:
-                    break
-                own = [
-                    c
-                    for c in ranked
-                    if c.rank == rank and not _said(c, chosen) and not _is_formal_decision(c)
-                ]
-                if not own:
-                    continue
-                leads += 1
-                best = own[0]
-                if not any(c.hit.chunk_id == best.hit.chunk_id for c in chosen):
-                    chosen.append(best)
-                    doc = best.hit.metadata.doc_id or best.hit.chunk_id
-                    per_doc[doc] = per_doc.get(doc, 0) + 1
-        for cand in ranked:
-            if len(chosen) >= budget:
-                break
-            doc = cand.hit.metadata.doc_id or cand.hit.chunk_id
-            if per_doc.get(doc, 0) >= per_doc_cap or _said(cand, chosen):
-                continue
-            if _is_formal_decision(cand):
-                continue
-            if chosen and cand.score < 0.5 * max(c.score for c in chosen):
-                break
-            chosen.append(cand)
-            per_doc[doc] = per_doc.get(doc, 0) + 1
-            if len(chosen) == budget:
-                break
-
+        budget = self.max_statements + min(head_size, DECISION_STATEMENTS)
+        self._fill(chosen, ranked, hits, budget)
         missing = _missing_answer(question, chosen, ranked)
         if missing is not None:
             chosen.append(missing)
