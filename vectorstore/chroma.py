@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from vectorstore.chroma_collection import open_collection
 from vectorstore.embeddings import ReferentEmbeddings, model_id_of_engine
 from vectorstore.errors import EmbedderMismatchError, StoreUnavailableError
 from vectorstore.records import Passage, PassageMetadata, StoredPassage
@@ -81,20 +82,7 @@ class ChromaStore:
             "embedder_id": embedder.embedder_id,
             "prefix_scheme": embedder.prefix_scheme,
         }
-        try:
-            if create:
-                self.collection = client.get_or_create_collection(
-                    collection,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    metadata=identity,
-                    embedding_function=None,
-                )
-            else:
-                self.collection = client.get_collection(collection, embedding_function=None)
-        except Exception as exc:
-            raise StoreUnavailableError(
-                f"Cannot open the collection {collection!r}: {exc}"
-            ) from exc
+        self.collection = open_collection(client, collection, identity, create)
         self._check_identity(identity)
         self.max_batch_size = int(client.get_max_batch_size())
         # the vectors of the sentences answers quote, in a collection of their own

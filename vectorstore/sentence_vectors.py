@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from vectorstore.chroma_collection import open_collection
 from vectorstore.errors import StoreUnavailableError
 
 _PAGE = 500  # ids per `get`: well inside SQLite's variable limit
@@ -24,20 +25,12 @@ class SentenceVectors:
     def __init__(self, client, name: str, identity: dict[str, str], create: bool = True) -> None:
         self.name = name
         try:
+            self.collection = open_collection(client, name, identity, create)
+        except StoreUnavailableError:
             if create:
-                self.collection = client.get_or_create_collection(
-                    name,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    metadata=identity,
-                    embedding_function=None,
-                )
-            else:
-                self.collection = client.get_collection(name, embedding_function=None)
-        except Exception as exc:
-            if not create:
-                self.collection = None  # a store from before sentence vectors: none stored
-                return
-            raise StoreUnavailableError(f"Cannot open the collection {name!r}: {exc}") from exc
+                raise
+            self.collection = None  # a store from before sentence vectors: none stored
+            return
         self.max_batch = int(client.get_max_batch_size())
 
     def count(self) -> int:
