@@ -13,7 +13,7 @@ from assistant.decline import DeclinePolicy, coverage_note, signals
 from assistant.errors import AssistantError
 from assistant.retrieve import Retriever
 from assistant.timewords import committee_mentioned
-from vectorstore.filters import SearchFilters, match_committees
+from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import InvalidQueryError
 from vectorstore.records import Hit
 
@@ -154,8 +154,7 @@ class Assistant:
         Økonomiudvalget?"), when the conversation has a case to ask it about."""
         if not previous_cases(history) or not is_follow_up(question, history):
             return []
-        name = committee_mentioned(question, index.committees)
-        return match_committees(name, index.committees) if name else []
+        return committee_mentioned(question, index.committees)
 
     def _committee_first(
         self, hits: list[Hit], committees: list[str], history: list[Turn], base: SearchFilters

@@ -78,16 +78,16 @@ def committee_from_question(question: str, known: list[str]) -> str | None:
 _ANY_NAME = re.compile(rf"\b{_NAME}", re.IGNORECASE)
 
 
-def committee_mentioned(question: str, known: list[str]) -> str | None:
-    """Any committee the question names, however it names it ("Og hvad sagde
-    Økonomiudvalget?"): for follow-ups, where the case is known and the name says whose
+def committee_mentioned(question: str, known: list[str]) -> list[str]:
+    """The index's names of any committee the question names, however it names it ("Og hvad
+    sagde Økonomiudvalget?"): for follow-ups, where the case is known and the name says whose
     treatment of it is wanted."""
     from vectorstore.filters import match_committees
 
     for m in _ANY_NAME.finditer(question):
-        if match_committees(m.group(1), known):
-            return m.group(1)
-    return None
+        if names := match_committees(m.group(1), known):
+            return names
+    return []
 
 
 def filters_from_question(
