@@ -16,6 +16,7 @@ from assistant.timewords import committee_mentioned
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import InvalidQueryError
 from vectorstore.records import Hit
+from vectorstore.snapshot import Snapshot
 
 REPHRASE_TIP = (
     "Prøv at omformulere spørgsmålet med ord, der kunne stå i sagerne, eller nævn et udvalg "
@@ -79,12 +80,13 @@ class Assistant:
         history = history or []
         base = replace(filters) if filters else SearchFilters()
         base.access = access
-        index = self.retriever.index()
+        index = self.retriever.snapshot()  # one snapshot for the whole answer
         query = retrieval_query(question, history)
         try:
             found = self.retriever.for_question(
-                question, self.k, base, query=query, today=self.today, skip_derived=skip_derived
-            )
+                question, self.k, base, query=query, today=self.today,
+                skip_derived=skip_derived, snapshot=index,
+            )  # fmt: skip
         except InvalidQueryError as exc:
             raise EmptyQuestionError(str(exc)) from exc
         result, searched, derived = found.result, found.filters, found.derived
@@ -95,8 +97,8 @@ class Assistant:
         hits = self._prefer_previous_case(result.hits, question, history)
         committees = self._asked_committees(question, history, index)
         if committees:
-            hits = self._committee_first(hits, committees, history, base)
-        hits = self.retriever.with_case_decisions(hits, searched)
+            hits = self._committee_first(hits, committees, history, base, index)
+        hits = self.retriever.with_case_decisions(hits, searched, snapshot=index)
         composed = self._compose(question, hits, index, query, committees)
         text, citations = composed.text, composed.citations
         seen = [signals(hits, composed, question, len(index))]
@@ -106,9 +108,11 @@ class Assistant:
         if declined and derived:
             # "i januar 2024" may date the event, not the meeting that decided it: when the
             # derived filters find nothing, search once more with only the caller's filters
-            retry = found.unfiltered or self.retriever.retrieve(query, k=self.k, filters=base)
+            retry = found.unfiltered or self.retriever.retrieve(
+                query, k=self.k, filters=base, snapshot=index
+            )
             retry_hits = self._prefer_previous_case(retry.hits, question, history)
-            retry_hits = self.retriever.with_case_decisions(retry_hits, base)
+            retry_hits = self.retriever.with_case_decisions(retry_hits, base, snapshot=index)
             again = self._compose(question, retry_hits, index, query)
             seen.append(signals(retry_hits, again, question, len(index)))
             if not self.decline.declines(seen[-1]):
@@ -141,15 +145,20 @@ class Assistant:
         yield answer
 
     def _compose(
-        self, question: str, hits: list[Hit], index, query: str, committees: list[str] = ()
+        self,
+        question: str,
+        hits: list[Hit],
+        index: Snapshot,
+        query: str,
+        committees: list[str] = (),
     ) -> Composed:
-        meanings = self.retriever.sentence_meanings(query, hits) if hits else {}
+        meanings = self.retriever.sentence_meanings(query, hits, index) if hits else {}
         return self.composer.compose(
             question, hits, index, topic=query, meanings=meanings, committees=committees
         )
 
     @staticmethod
-    def _asked_committees(question: str, history: list[Turn], index) -> list[str]:
+    def _asked_committees(question: str, history: list[Turn], index: Snapshot) -> list[str]:
         """The index's names of a committee a follow-up names ("Og hvad sagde
         Økonomiudvalget?"), when the conversation has a case to ask it about."""
         if not previous_cases(history) or not is_follow_up(question, history):
@@ -157,12 +166,17 @@ class Assistant:
         return committee_mentioned(question, index.committees)
 
     def _committee_first(
-        self, hits: list[Hit], committees: list[str], history: list[Turn], base: SearchFilters
+        self,
+        hits: list[Hit],
+        committees: list[str],
+        history: list[Turn],
+        base: SearchFilters,
+        index: Snapshot,
     ) -> list[Hit]:
         """That committee's passages of the case just discussed first, its decision leading,
         whether or not retrieval ranked them high."""
         cases = previous_cases(history)
-        own = self.retriever.searcher.same_case(cases, base, section="")
+        own = self.retriever.same_case(cases, base, section="", snapshot=index)
         own = [h for h in own if h.metadata.committee in committees]
         own.sort(key=lambda h: ("Beslutning" not in h.metadata.section, -h.metadata.date_ordinal))
         ids = {h.chunk_id for h in own}

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from assistant import question_kind as qk
 from assistant.answer import Citation, danish_date, display_committee
 from assistant.sentence_choice import Candidate, candidates, coverage, question_terms
-from vectorstore.lexical import LexicalIndex
 from vectorstore.records import Hit
 from vectorstore.sentences import DECISION_WORDS
+from vectorstore.snapshot import Snapshot
 
 _FORMAL_DECISION = re.compile(
     r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
@@ -147,7 +147,7 @@ class ExtractiveComposer:
         self,
         question: str,
         hits: list[Hit],
-        index: LexicalIndex,
+        index: Snapshot,
         topic: str = "",
         meanings: dict[str, float] | None = None,
         committees: Collection[str] = (),

@@ -16,15 +16,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
-
-import numpy as np
 
 from assistant.answer import danish_date, display_committee
 from assistant.question_kind import YEAR
-from vectorstore.filters import allowed_access
-from vectorstore.lexical import LexicalIndex
 from vectorstore.records import Hit
+from vectorstore.snapshot import Snapshot
 
 COVERAGE_COMMITTEES = 6
 
@@ -92,30 +88,27 @@ def signals(hits: list[Hit], composed, question: str = "", passages: int = 1) ->
     }
 
 
-def coverage_note(index: LexicalIndex, access: str) -> str:
+def coverage_note(index: Snapshot, access: str) -> str:
     """What the index covers, counting only what this caller may see."""
-    meta = index.meta
     if not len(index):
         return "Indekset er tomt. Tilføj dokumenter med `referent ingest MAPPE`."
-    mask = np.isin(meta["access"], allowed_access(access))
-    if not mask.any():
+    seen = index.summary(access)
+    if not seen.n_passages:
         return "Der er ingen dokumenter, du har adgang til."
-    n_docs = len(set(meta["doc_id"][mask]))
+    n_docs = seen.n_documents
     count = f"{n_docs:,}".replace(",", ".")  # Danish: 2.705
     count += " dokument" if n_docs == 1 else " dokumenter"
-    ordinals = meta["date_ordinal"][mask]
-    ordinals = ordinals[ordinals > 0]
     span = ""
-    if ordinals.size:
-        first = date.fromordinal(int(ordinals.min())).isoformat()
-        last = date.fromordinal(int(ordinals.max())).isoformat()
+    if seen.first and seen.last:
+        first, last = seen.first.isoformat(), seen.last.isoformat()
         if first == last:
             span = f" dateret den {danish_date(first)}"
         else:
             span = f" fra {danish_date(first)} til {danish_date(last)}"
     # the committees with the most documents first: what the index is mostly about
-    pairs = set(zip(meta["committee"][mask], meta["doc_id"][mask], strict=True))
-    per_committee = Counter(display_committee(str(c)).strip(" .,;:-") for c, _ in pairs if c)
+    per_committee: Counter[str] = Counter()
+    for committee, n in seen.documents_per_committee.items():
+        per_committee[display_committee(committee).strip(" .,;:-")] += n
     names = [name for name, _ in per_committee.most_common(COVERAGE_COMMITTEES) if name]
     if not names:
         return f"Indekset dækker {count}{span}."

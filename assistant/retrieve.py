@@ -13,6 +13,7 @@ from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher, SearchResult
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences, sentence_key
+from vectorstore.snapshot import Snapshot
 
 # Filters taken from a question are kept only while the passages they leave match the
 # question's words at least this well, relative to an unfiltered search (best BM25 score).
@@ -41,8 +42,11 @@ class Retriever:
         k: int = 10,
         filters: SearchFilters | None = None,
         mode: str | None = None,
+        snapshot: Snapshot | None = None,
     ) -> SearchResult:
-        return self.searcher.search(question, k=k, filters=filters, mode=mode or self.mode)
+        return self.searcher.search(
+            question, k=k, filters=filters, mode=mode or self.mode, snapshot=snapshot
+        )
 
     def for_question(
         self,
@@ -53,6 +57,7 @@ class Retriever:
         query: str | None = None,
         today: date | None = None,
         skip_derived: Collection[str] = (),
+        snapshot: Snapshot | None = None,
     ) -> QuestionSearch:
         """Search with the caller's filters plus those the question names ("i april 2022",
         "i Økonomiudvalget"), unless the named ones cost the question its matches.
@@ -62,7 +67,7 @@ class Retriever:
         """
         base = filters or SearchFilters()
         query = query or question
-        index = self.index()
+        index = snapshot or self.snapshot()
         searched, labels = filters_from_question(
             question, base, index.committees, today or date.today()
         )
@@ -74,15 +79,19 @@ class Retriever:
                 searched.committee = base.committee
             derived.pop(kind, None)
         if not derived:
-            return QuestionSearch(self.retrieve(query, k, base, mode), base)
-        narrowed = self.retrieve(query, k, searched, mode)
-        plain = self.retrieve(query, k, base, mode)
+            return QuestionSearch(self.retrieve(query, k, base, mode, index), base)
+        narrowed = self.retrieve(query, k, searched, mode, index)
+        plain = self.retrieve(query, k, base, mode, index)
         if _strength(narrowed) >= DERIVED_KEEP_RATIO * _strength(plain) and narrowed.hits:
             return QuestionSearch(narrowed, searched, derived, unfiltered=plain)
         return QuestionSearch(plain, base, {}, list(derived.values()))
 
     def with_case_decisions(
-        self, hits: list[Hit], filters: SearchFilters | None, top: int = 3
+        self,
+        hits: list[Hit],
+        filters: SearchFilters | None,
+        top: int = 3,
+        snapshot: Snapshot | None = None,
     ) -> list[Hit]:
         """Hits plus the decisions recorded in the same cases, each case's newest first.
 
@@ -90,7 +99,7 @@ class Retriever:
         decision, which need not be among the passages retrieval ranked highest.
         """
         cases = [h.metadata.case_number for h in hits[:top] if h.metadata.case_number]
-        extra = self.searcher.same_case(cases, filters or SearchFilters())
+        extra = self.searcher.same_case(cases, filters or SearchFilters(), snapshot=snapshot)
         present = {h.chunk_id for h in hits}
         by_case: dict[str, list[Hit]] = {}
         for hit in sorted(extra, key=lambda h: -h.metadata.date_ordinal):
@@ -102,13 +111,15 @@ class Retriever:
             out.extend(by_case.pop(hit.metadata.case_number, []))
         return out
 
-    def sentence_meanings(self, query: str, hits: list[Hit]) -> dict[str, float]:
+    def sentence_meanings(
+        self, query: str, hits: list[Hit], snapshot: Snapshot | None = None
+    ) -> dict[str, float]:
         """Sentence key → cosine with the query, for the hits' sentences that have stored
-        vectors (one `get` by id; the query vector is the one retrieval computed)."""
+        vectors (from the snapshot; the query vector is the one retrieval computed)."""
         keys = [
             sentence_key(s) for h in hits for _, s in passage_sentences(h.text, h.metadata.section)
         ]
-        vectors = self.searcher.store.sentences.vectors(keys)
+        vectors = (snapshot or self.snapshot()).sentence_vectors(keys)
         if not vectors:
             return {}
         q = self.searcher.query_vector(query)
@@ -116,9 +127,18 @@ class Retriever:
         cosines = np.stack([vectors[k] for k in ids]) @ q
         return dict(zip(ids, (float(c) for c in cosines), strict=True))
 
-    def index(self):
-        """The current BM25 index (term weights, tokenizer and filter metadata)."""
-        return self.searcher.lexical.current()
+    def same_case(
+        self,
+        case_numbers: list[str],
+        filters: SearchFilters,
+        section: str = "Beslutning",
+        snapshot: Snapshot | None = None,
+    ) -> list[Hit]:
+        return self.searcher.same_case(case_numbers, filters, section, snapshot)
+
+    def snapshot(self) -> Snapshot:
+        """The current index snapshot: take it once per question and pass it down."""
+        return self.searcher.snapshots.current()
 
 
 def _strength(result: SearchResult) -> float:

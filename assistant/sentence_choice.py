@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant import question_kind as qk
-from vectorstore.lexical import LexicalIndex
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences, sentence_key
+from vectorstore.snapshot import Snapshot
 
 QUESTION_STEMS = {
     "hvad", "hvem", "hvorn", "hvor", "hvordan", "hvorfor", "hvilk", "hvilket", "kommun",
@@ -54,12 +54,12 @@ class Candidate:
         return self.section.lower().startswith("beslutning")
 
 
-def question_terms(question: str, index: LexicalIndex) -> dict[str, float]:
+def question_terms(question: str, index: Snapshot) -> dict[str, float]:
     terms = {t for t in index.tokenize(question) if t not in QUESTION_STEMS}
     return {t: index.idf(t) for t in terms}
 
 
-def coverage(text: str, terms: dict[str, float], index: LexicalIndex) -> float:
+def coverage(text: str, terms: dict[str, float], index: Snapshot) -> float:
     """Share of the question's weighted terms in `text`. A term found only inside a compound
     counts for most of its weight: Danish writes "underskudsgaranti" where the question says
     "underskud", and "strømafbrydelser" where it says "strømmen"."""
@@ -86,7 +86,7 @@ def meaning_score(cosine: float | None) -> float:
 def candidates(
     question: str,
     hits: list[Hit],
-    index: LexicalIndex,
+    index: Snapshot,
     topic: str = "",
     meanings: dict[str, float] | None = None,
 ) -> list[Candidate]:

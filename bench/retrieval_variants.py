@@ -21,7 +21,7 @@ from ui.factory import model_folder  # noqa: E402
 from vectorstore.chroma import ChromaStore, open_client  # noqa: E402
 from vectorstore.embed_onnx import OnnxE5Embeddings  # noqa: E402
 from vectorstore.hybrid import HybridSearcher  # noqa: E402
-from vectorstore.lexical import LexicalIndexManager  # noqa: E402
+from vectorstore.snapshots import SnapshotPublisher, SnapshotReader  # noqa: E402
 
 
 class CachedQueries(OnnxE5Embeddings):
@@ -47,8 +47,10 @@ def main() -> None:
     questions = load_questions(args.questions)
     store = ChromaStore(open_client(args.store, create=False), CachedQueries(), create=False)
     with tempfile.TemporaryDirectory() as tmp:
-        plain = LexicalIndexManager(store, Path(tmp) / "plain")
-        split = LexicalIndexManager(store, Path(tmp) / "split", decompound=True)
+        SnapshotPublisher(store, Path(tmp) / "plain").publish()
+        SnapshotPublisher(store, Path(tmp) / "split", decompound=True).publish()
+        plain = SnapshotReader(Path(tmp) / "plain")
+        split = SnapshotReader(Path(tmp) / "split")
         variants = [
             ("dense", plain, "dense", {}),
             ("bm25", plain, "bm25", {}),

@@ -1,12 +1,17 @@
-"""Search latency (dense, BM25, hybrid) at the corpus's size and at ~100k passages.
+"""Search latency and reader memory (dense, BM25, hybrid) on index snapshots.
 
-Embedding 100k passages here would take hours, so the large store is built from the corpus
-store's already computed vectors and texts: copies under other sources, each vector lightly
-perturbed (Gaussian noise, renormalised) and each text with one word dropped, so no copy is an
-exact duplicate of another. Questions come from the evaluation set.
+Each measurement runs in fresh reader processes that only load published snapshots, as app
+workers do: RSS counts every resident page (shared ones included), PSS splits shared pages
+among the processes mapping them, USS is what the process alone adds. Two readers of the same
+store run at the same time to show what a second worker adds.
 
-Usage: python bench/search_latency.py --store DIR [--questions FILE] [--target 100000]
-       [--work DIR]   (the large store is written to --work, default a temporary folder)
+Large collections come from bench/large_store.py (copies of the corpus store's passages);
+several collections in one store stand for several municipalities on one Chroma server.
+
+Usage:
+  python bench/search_latency.py --store CORPUS_STORE                 # the corpus store
+  python bench/search_latency.py --store LARGE --collections 1         # bench-00 (100k)
+  python bench/search_latency.py --store LARGE --collections 10 --serve-all   # 10 × 100k
 """
 
 from __future__ import annotations
@@ -15,23 +20,16 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import psutil
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ui.config import load_settings  # noqa: E402
-from ui.factory import build_embedder  # noqa: E402
-from vectorstore.chroma import ChromaStore, open_client  # noqa: E402
-from vectorstore.hybrid import HybridSearcher  # noqa: E402
-from vectorstore.lexical import LexicalIndexManager  # noqa: E402
-from vectorstore.records import Passage, stable_hash  # noqa: E402
+QUESTIONS = ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
@@ -40,92 +38,129 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def measure(searcher: HybridSearcher, questions: list[str], label: str) -> None:
-    searcher.search("opvarmning", k=10)  # load the BM25 index and warm caches
-    print(f"\n{label}: {searcher.store.count()} passages")
-    for mode in ("dense", "bm25", "hybrid"):
-        totals, embeds = [], []
-        for q in questions:
-            searcher.clear_query_cache()  # every question embedded, as a new one would be
-            t0 = time.perf_counter()
-            result = searcher.search(q, k=10, mode=mode)
-            totals.append((time.perf_counter() - t0) * 1000)
-            embeds.append(result.timings_ms.get("embed", 0.0))
-        p50, p95 = percentiles(totals)
-        share = sum(embeds) / sum(totals) if sum(totals) else 0.0
-        print(f"  {mode:6s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
-              f"(query embedding {share:.0%} of the time)")  # fmt: skip
-    rss = psutil.Process(os.getpid()).memory_info().rss / 2**20
-    print(f"  process memory (RSS): {rss:.0f} MiB")
+def memory() -> dict[str, float]:
+    import psutil
+
+    info = psutil.Process(os.getpid()).memory_full_info()
+    return {name: getattr(info, name) / 2**20 for name in ("rss", "pss", "uss")}
 
 
-def build_large(source: ChromaStore, target: int, folder: Path, embedder) -> ChromaStore:
-    rows = list(source.iter_passages(with_vectors=True))
-    store = ChromaStore(open_client(folder), embedder, collection="bench-large")
-    if store.count() >= target:
-        return store
-    rng = np.random.default_rng(7)
-    copies = -(-target // len(rows))
-    print(f"Building {target} passages from {len(rows)} ({copies} copies) in {folder} …")
-    t0 = time.perf_counter()
-    batch: list[Passage] = []
-    vectors: list[np.ndarray] = []
-    made = 0
-    for copy in range(copies):
-        for passage, vector in rows:
-            if made >= target:
-                break
-            m = passage.metadata
-            words = passage.text.split()
-            if len(words) > 3:
-                del words[rng.integers(len(words))]
-            text = " ".join(words)
-            meta = type(m)(**m.to_chroma())
-            meta.source = f"kopi-{copy:02d}/{m.source}"
-            meta.chunk_id = stable_hash(str(copy), m.chunk_id)
-            meta.content_hash = stable_hash(str(copy), m.content_hash)
-            noisy = vector + rng.normal(0, 0.01, vector.shape)
-            vectors.append((noisy / np.linalg.norm(noisy)).astype(np.float32))
-            batch.append(Passage(text=text, embed_text=text, metadata=meta))
-            made += 1
-            if len(batch) == 5000:
-                store.upsert(batch, np.stack(vectors))
-                batch, vectors = [], []
-    if batch:
-        store.upsert(batch, np.stack(vectors))
-    print(f"  built in {time.perf_counter() - t0:.0f} s")
-    return store
+def reader(args) -> None:
+    """One reader process: open the collections, search every question in every mode."""
+    from ui.config import load_settings
+    from ui.factory import build_retriever
 
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, required=True, help="store built from the corpus")
-    parser.add_argument(
-        "--questions", type=Path, default=ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
-    )
-    parser.add_argument("--target", type=int, default=100_000)
-    parser.add_argument("--work", type=Path, help="folder for the large store (kept)")
-    args = parser.parse_args()
     questions = [
         json.loads(line)["question"]
         for line in args.questions.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    embedder = build_embedder(load_settings())  # the configured engine (default e5-onnx)
-    base = ChromaStore(open_client(args.store, create=False), embedder, create=False)
-    with tempfile.TemporaryDirectory() as tmp:
-        measure(
-            HybridSearcher(base, LexicalIndexManager(base, Path(tmp) / "bm25-base")),
-            questions,
-            "Corpus store",
-        )
-        work = args.work or Path(tmp) / "large"
-        large = build_large(base, args.target, work, embedder)
-        measure(
-            HybridSearcher(large, LexicalIndexManager(large, work / "bm25-large")),
-            questions,
-            f"Large store (~{args.target // 1000}k)",
-        )
+    t0 = time.perf_counter()
+    searchers = []
+    for name in args.collection:
+        settings = load_settings(store_dir=args.store, collection=name)
+        searchers.append(build_retriever(settings).searcher)
+    for searcher in searchers:
+        searcher.search("opvarmning", k=10)  # load the snapshot, warm the caches
+    opened = time.perf_counter() - t0
+    passages = sum(len(s.snapshots.current()) for s in searchers)
+    out: dict = {"passages": passages, "collections": len(searchers), "open_s": opened}
+    for mode in ("dense", "bm25", "hybrid"):
+        totals, embeds = [], []
+        for i, q in enumerate(questions * args.rounds):
+            searcher = searchers[i % len(searchers)]  # one municipality per question
+            searcher.clear_query_cache()  # every question embedded, as a new one would be
+            t1 = time.perf_counter()
+            result = searcher.search(q, k=10, mode=mode)
+            totals.append((time.perf_counter() - t1) * 1000)
+            embeds.append(result.timings_ms.get("embed", 0.0))
+        p50, p95 = percentiles(totals)
+        out[mode] = {"p50": p50, "p95": p95, "embed_share": sum(embeds) / sum(totals)}
+    if args.barrier:  # memory once every peer has measured: all mappings are alive
+        barrier = Path(args.barrier)
+        (barrier / f"{os.getpid()}.done").touch()
+        deadline = time.time() + 900
+        while len(list(barrier.glob("*.done"))) < args.peers and time.time() < deadline:
+            time.sleep(0.2)
+    out["memory_mib"] = memory()
+    sys.stdout.write(json.dumps(out) + "\n")
+    if args.barrier:
+        time.sleep(2)  # stay mapped while the peer reads its memory
+
+
+def spawn(args, collections: list[str], barrier: Path | None = None) -> subprocess.Popen:
+    command = [sys.executable, __file__, "--reader", "--store", str(args.store),
+               "--questions", str(args.questions), "--rounds", str(args.rounds)]  # fmt: skip
+    for name in collections:
+        command += ["--collection", name]
+    if barrier:
+        command += ["--barrier", str(barrier), "--peers", "2"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+
+def report(label: str, result: dict) -> None:
+    m = result["memory_mib"]
+    print(f"\n{label}: {result['passages']:,} passages in {result['collections']} collection(s), "
+          f"opened in {result['open_s']:.1f} s")  # fmt: skip
+    for mode in ("dense", "bm25", "hybrid"):
+        r = result[mode]
+        print(f"  {mode:6s} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  "
+              f"(query embedding {r['embed_share']:.0%} of the time)")  # fmt: skip
+    print(f"  memory: RSS {m['rss']:.0f} MiB, PSS {m['pss']:.0f} MiB, USS {m['uss']:.0f} MiB")
+
+
+def publish(args, collections: list[str]) -> None:
+    """The write side, in this process: a snapshot for every collection that lacks one."""
+    from ui.config import load_settings
+    from ui.factory import build_publisher, build_store
+
+    for name in collections:
+        settings = load_settings(store_dir=args.store, collection=name)
+        publisher = build_publisher(settings, build_store(settings, create=False))
+        t0 = time.perf_counter()
+        if publisher.publish_if_stale():
+            print(f"published the snapshot of {name} in {time.perf_counter() - t0:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument(
+        "--collections", type=int, default=0, help="bench-00 … of a large store (0: its own)"
+    )
+    parser.add_argument(
+        "--serve-all", action="store_true", help="also one reader serving every collection"
+    )
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--reader", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--collection", action="append", help=argparse.SUPPRESS)
+    parser.add_argument("--barrier", help=argparse.SUPPRESS)
+    parser.add_argument("--peers", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.reader:
+        reader(args)
+        return
+    from bench.large_store import collection_name
+    from ui.config import Settings
+
+    names = (
+        [collection_name(i) for i in range(args.collections)]
+        if args.collections
+        else [Settings().collection]
+    )
+    publish(args, names)
+    one = json.loads(spawn(args, names[:1]).communicate()[0])
+    report("One reader", one)
+    with tempfile.TemporaryDirectory() as barrier:
+        # the two measure at the same time, sharing the machine's cores
+        pair = [spawn(args, names[:1], Path(barrier)) for _ in range(2)]
+        results = [json.loads(p.communicate()[0]) for p in pair]
+    for i, result in enumerate(results, start=1):
+        report(f"Reader {i} of 2 running together", result)
+    if args.serve_all and len(names) > 1:
+        report(f"One reader serving all {len(names)} collections", json.loads(
+            spawn(args, names).communicate()[0]))  # fmt: skip
 
 
 if __name__ == "__main__":

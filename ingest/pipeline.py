@@ -27,6 +27,7 @@ from ingest.report import FileResult, IngestReport
 from vectorstore.catalog import FileCatalog, FileRecord
 from vectorstore.chroma import ChromaStore
 from vectorstore.records import Passage
+from vectorstore.snapshots import SnapshotPublisher
 
 EMBED_BATCH = 32
 # Bump when loading, cleaning or chunking changes what passages a file yields: files processed
@@ -101,16 +102,28 @@ def file_hash(path: Path) -> str:
 
 class Ingestor:
     def __init__(
-        self, store: ChromaStore, catalog: FileCatalog, options: IngestOptions | None = None
+        self,
+        store: ChromaStore,
+        catalog: FileCatalog,
+        options: IngestOptions | None = None,
+        publisher: SnapshotPublisher | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.options = options or IngestOptions()
         self.embedder = store.embedder
+        # holds the writer lock during a run and publishes the index snapshot after it
+        self.publisher = publisher
 
     def run(
         self, paths: Sequence[str | Path], prune: bool = False, progress: Progress | None = None
     ) -> IngestReport:
+        if self.publisher is None:
+            return self._run(paths, prune, progress)
+        with self.publisher.writing():  # readers switch to the new snapshot after the run
+            return self._run(paths, prune, progress)
+
+    def _run(self, paths: Sequence[str | Path], prune: bool, progress: Progress | None):
         progress = progress or _NoProgress()
         started = time.perf_counter()
         report = IngestReport()

@@ -130,10 +130,9 @@ EXAMPLE_SUBSET = [
 def example_searcher(tmp_path_factory, embedder):
     """A real store and hybrid searcher over a subset of examples/, built once per session."""
     from ingest.pipeline import Ingestor
+    from tests.stores import searcher_for
     from vectorstore.catalog import FileCatalog
     from vectorstore.chroma import ChromaStore, open_client
-    from vectorstore.hybrid import HybridSearcher
-    from vectorstore.lexical import LexicalIndexManager
 
     root = tmp_path_factory.mktemp("examples")
     docs = root / "docs"
@@ -145,5 +144,4 @@ def example_searcher(tmp_path_factory, embedder):
     store = ChromaStore(client, embedder)
     report = Ingestor(store, FileCatalog(client)).run([docs])
     assert not report.failed
-    lexical = LexicalIndexManager(store, root / "store" / "bm25")
-    return HybridSearcher(store, lexical), root
+    return searcher_for(store, root / "store" / "index"), root

@@ -8,8 +8,7 @@ import pytest
 from assistant.assistant import Assistant
 from assistant.retrieve import Retriever
 from ingest.pipeline import Ingestor
-from vectorstore.hybrid import HybridSearcher
-from vectorstore.lexical import LexicalIndexManager
+from tests.stores import searcher_for
 
 
 @pytest.fixture
@@ -19,7 +18,7 @@ def note_assistant(make_store, shared_corpus, tmp_path):
     store, catalog = make_store()
     report = Ingestor(store, catalog).run([docs])
     assert report.documents == 1 and store.sentences_complete()
-    searcher = HybridSearcher(store, LexicalIndexManager(store, tmp_path / "bm25"))
+    searcher = searcher_for(store, tmp_path / "bm25")
     return Assistant(Retriever(searcher))
 
 

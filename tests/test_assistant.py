@@ -147,7 +147,7 @@ def test_a_formal_decision_is_not_quoted_when_the_question_asks_for_facts(assist
 def test_a_word_inside_a_danish_compound_counts_for_most_of_its_weight(example_searcher):
     from assistant.sentence_choice import COMPOUND_WEIGHT, coverage
 
-    index = example_searcher[0].lexical.current()
+    index = example_searcher[0].snapshots.current()
     terms = {t: 1.0 for t in index.tokenize("underskud")}
     assert coverage("en underskudsgaranti", terms, index) == COMPOUND_WEIGHT
     assert coverage("et underskud", terms, index) == 1.0
@@ -158,15 +158,14 @@ def test_coverage_note_of_a_one_document_store(make_store, tmp_path):
     """ "1 dokument" (not "1 dokumenter"), and one meeting day is a date, not a period."""
     from ingest.pipeline import Ingestor
     from tests.conftest import DATA
-    from vectorstore.hybrid import HybridSearcher
-    from vectorstore.lexical import LexicalIndexManager
+    from tests.stores import searcher_for
 
     docs = tmp_path / "one"
     docs.mkdir()
     (docs / "referat.txt").write_bytes((DATA / "cp1252_referat.txt").read_bytes())
     store, catalog = make_store()
     assert Ingestor(store, catalog).run([docs]).documents == 1
-    searcher = HybridSearcher(store, LexicalIndexManager(store, tmp_path / "bm25"))
+    searcher = searcher_for(store, tmp_path / "bm25")
     answer = Assistant(Retriever(searcher)).ask("Hvor mange hundeparker har kommunen?")
     assert answer.declined
     assert "Indekset dækker 1 dokument dateret den 12. februar 2009" in answer.text
@@ -208,7 +207,7 @@ def test_an_outcome_still_pending_says_where_the_decision_lies(example_searcher)
         hit(2, "Kultur- og Fritidsudvalget", "2025-04-28", "Sagsbeskrivelse",
             "Svømmehallen skal have et 25-meter bassin og åbne i 2027."),
     ]  # fmt: skip
-    index = example_searcher[0].lexical.current()
+    index = example_searcher[0].snapshots.current()
     composed = ExtractiveComposer().compose(
         "Hvad kom der ud af sagen om svømmehallen?", hits, index
     )

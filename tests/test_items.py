@@ -14,11 +14,10 @@ from ingest.loaders import load_file
 from ingest.passages import prepare_document
 from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES
+from tests.stores import searcher_for
 from vectorstore.catalog import FileCatalog
 from vectorstore.chroma import ChromaStore, open_client
 from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import HybridSearcher
-from vectorstore.lexical import LexicalIndexManager
 
 BYRAADET = "Byrådet_referat_2024-10-09.pdf"
 TEKNIK = "Teknik-og-Miljøudvalget_referat_2024-04-03.txt"
@@ -181,7 +180,7 @@ def minutes_searcher(tmp_path_factory, embedder):
     store = ChromaStore(client, embedder)
     report = Ingestor(store, FileCatalog(client)).run([docs])
     assert not report.failed
-    return HybridSearcher(store, LexicalIndexManager(store, root / "store" / "bm25"))
+    return searcher_for(store, root / "store" / "bm25")
 
 
 @pytest.mark.parametrize(("name", "number", "case", "title", "words"), CLOSED_ITEMS)

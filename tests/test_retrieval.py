@@ -9,11 +9,12 @@ import pytest
 from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES
 from tests.servers import free_port, running
+from tests.stores import searcher_for
 from vectorstore.catalog import FileCatalog
 from vectorstore.chroma import ChromaStore, open_client
 from vectorstore.filters import SearchFilters, allowed_access
-from vectorstore.hybrid import HybridSearcher, InvalidQueryError
-from vectorstore.lexical import LexicalIndexManager
+from vectorstore.hybrid import InvalidQueryError
+from vectorstore.snapshots import SnapshotPublisher, SnapshotReader
 
 HEATING = "Varmen i skolerne"
 
@@ -98,25 +99,29 @@ def test_bad_questions(searcher):
     assert english.hits  # answered from the same index, no crash
 
 
-def test_bm25_index_follows_the_store(built, embedder):
+def test_the_snapshot_follows_the_store_after_an_ingest(built, embedder):
     searcher, root = built
-    lexical = searcher.lexical
-    first = lexical.current()
-    assert lexical.current() is first  # unchanged store: no rebuild
-    # a fresh manager loads the persisted index instead of rebuilding it
-    again = LexicalIndexManager(searcher.store, lexical.folder)
-    assert len(again.current()) == len(first) and again.rebuilds == 0
-    # a new document makes the index stale; the next search sees it
+    reader = searcher.snapshots
+    first = reader.current()
+    assert reader.current() is first  # nothing published since: the same object, no reload
+    # a second process would load the published snapshot, never build one
+    publisher = SnapshotPublisher(searcher.store, reader.root)
+    assert not publisher.ensure_current() and publisher.published == 0
+    assert len(SnapshotReader(reader.root).current()) == len(first)
+    # an ingest holds the writer lock and publishes when done; the next search sees it
     extra = root / "extra"
     extra.mkdir()
     (extra / "snerydning.txt").write_text(
         "Notat om snerydning\n\nVejafdelingen har indkøbt tre nye saltspredere til cykelstierne.",
         encoding="utf-8",
     )
-    Ingestor(searcher.store, FileCatalog(searcher.store.client)).run([extra])
+    Ingestor(searcher.store, FileCatalog(searcher.store.client), publisher=publisher).run([extra])
+    assert publisher.published == 1
     hits = searcher.search("saltspredere", k=3, mode="bm25").hits
     assert hits and "saltspredere" in hits[0].text
-    assert lexical.rebuilds >= 1
+    assert reader.current() is not first and len(reader.current()) == len(first) + 1
+    # the snapshot in use before keeps answering from its own generation
+    assert not first.bm25_search("saltspredere", 3)
 
 
 @pytest.fixture
@@ -139,7 +144,7 @@ def test_against_a_chroma_server(chroma_server, tmp_path, embedder):
                 docs)  # fmt: skip
     report = Ingestor(store, FileCatalog(client)).run([docs])
     assert report.passages > 0 and store.count() == report.passages
-    searcher = HybridSearcher(store, LexicalIndexManager(store, tmp_path / "cache"))
+    searcher = searcher_for(store, tmp_path / "cache")
     hits = searcher.search("trafiksikkerhed på Møllevej", k=3).hits
     assert hits and hits[0].metadata.source.startswith("Notat")
 
@@ -151,8 +156,8 @@ def test_compound_halves_join_the_index(built):
     tokens = d("Integrationspolitikken og skolevejen")
     assert {"integration", "politik", "skol", "vej"} <= set(tokens)
     searcher, root = built
-    plain = LexicalIndexManager(searcher.store, root / "bm25-plain").current()
-    split = LexicalIndexManager(searcher.store, root / "bm25-split", decompound=True).current()
+    plain = searcher_for(searcher.store, root / "index-plain").snapshots.current()
+    split = searcher_for(searcher.store, root / "index-split", decompound=True).snapshots.current()
     assert plain.decompounder is None and split.decompounder is not None
     assert len(split.vocab) >= len(plain.vocab)
 

@@ -372,6 +372,24 @@ def user_add(
     err.print(f"Brugeren {name} ({level}) er gemt i {path}.")
 
 
+@app.command(name="index")
+def index_cmd(store: StoreOption = None, chroma_url: UrlOption = None) -> None:
+    """Byg søgeindekset (BM25, vektorer, filtre) for lageret på ny og tag det i brug."""
+    from ui.factory import build_publisher, build_store
+
+    settings = load_settings(store_dir=store, chroma_url=chroma_url)
+    try:
+        publisher = build_publisher(settings, build_store(settings, create=False))
+        name = publisher.publish()
+    except StoreUnavailableError:
+        fail(f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}.")
+        return
+    except VectorStoreError as exc:
+        fail(danish_message(exc))
+        return
+    err.print(f"Søgeindekset {name} er bygget og i brug ({publisher.root}).")
+
+
 @app.command(name="model-folder")
 def model_folder_cmd() -> None:
     """Byg (første gang) og vis mappen med e5-modellen, også til sentence-transformers på GPU."""

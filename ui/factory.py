@@ -17,7 +17,7 @@ from vectorstore.embeddings import (
 )
 from vectorstore.errors import VectorStoreError
 from vectorstore.hybrid import HybridSearcher
-from vectorstore.lexical import LexicalIndexManager
+from vectorstore.snapshots import SnapshotPublisher, SnapshotReader
 
 ST_PREFIX = "sentence-transformers:"
 ONNX_E5 = "e5-onnx"
@@ -59,22 +59,32 @@ def build_ingestor(settings: Settings) -> Ingestor:
         min_words=settings.chunk_min_words,
         max_words=settings.chunk_max_words,
     )
-    return Ingestor(store, FileCatalog(store.client, f"{settings.collection}-files"), options)
+    catalog = FileCatalog(store.client, f"{settings.collection}-files")
+    return Ingestor(store, catalog, options, build_publisher(settings, store))
 
 
-def lexical_folder(settings: Settings) -> Path:
-    """Beside the data it derives from: in the store folder, or a cache folder for a server."""
+def index_folder(settings: Settings) -> Path:
+    """Where the store's index snapshots live: in the store folder, or for a server in a
+    cache folder named for the server and collection."""
     if settings.chroma_url:
         tag = re.sub(r"[^A-Za-z0-9]+", "-", settings.chroma_url).strip("-")
-        return settings.cache_dir / f"bm25-{tag}-{settings.collection}"
-    return settings.store_dir / f"bm25-{settings.collection}"
+        return settings.cache_dir / f"index-{tag}-{settings.collection}"
+    return settings.store_dir / f"index-{settings.collection}"
 
 
-def build_retriever(settings: Settings) -> Retriever:
-    """A retriever over an existing store; a missing store is an error, not an empty one."""
-    store = build_store(settings, create=False)
-    lexical = LexicalIndexManager(store, lexical_folder(settings), settings.bm25_decompound)
-    return Retriever(HybridSearcher(store, lexical))
+def build_publisher(settings: Settings, store: ChromaStore) -> SnapshotPublisher:
+    return SnapshotPublisher(store, index_folder(settings), settings.bm25_decompound)
+
+
+def build_retriever(settings: Settings, store: ChromaStore | None = None) -> Retriever:
+    """A retriever over an existing store; a missing store is an error, not an empty one.
+
+    At start-up (never per question) a snapshot is published when there is none or it is
+    older than the store: a store written by an earlier version, or by another host.
+    """
+    store = store or build_store(settings, create=False)
+    build_publisher(settings, store).ensure_current()
+    return Retriever(HybridSearcher(store, SnapshotReader(index_folder(settings))))
 
 
 def build_assistant(settings: Settings, with_llm: bool = False):

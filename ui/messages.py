@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from ingest.errors import IngestError
 from vectorstore.errors import (
+    AccessLevelError,
     EmbedderMismatchError,
     EmbedderUnavailableError,
+    IndexMissingError,
+    SnapshotError,
     StoreUnavailableError,
     VectorStoreError,
 )
@@ -22,6 +25,10 @@ def danish_message(exc: Exception) -> str:
         return f"Dokumentlageret kunne ikke åbnes. (Detaljer: {exc})"
     if isinstance(exc, EmbedderUnavailableError):
         return f"Indlejringsmodellen kunne ikke indlæses. (Detaljer: {exc})"
+    if isinstance(exc, AccessLevelError | IndexMissingError):
+        return str(exc)  # written in Danish where raised
+    if isinstance(exc, SnapshotError):
+        return f"Søgeindekset kunne ikke læses; byg det igen med `referent index`. ({exc})"
     if isinstance(exc, VectorStoreError):
         return f"Fejl i dokumentlageret: {exc}"
     if isinstance(exc, IngestError):

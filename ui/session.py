@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
-import numpy as np
 import streamlit as st
 
 from assistant.briefing import Briefing
 from ui.config import Settings, load_settings
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.filters import SearchFilters, allowed_access
+from vectorstore.snapshot import Summary
 
 LEVEL_LABELS = {
     "public": "Offentlig",
@@ -48,6 +47,7 @@ class Backend:
 
     assistant: Any  # assistant.assistant.Assistant
     catalog: Any  # vectorstore.catalog.FileCatalog
+    publisher: Any  # vectorstore.snapshots.SnapshotPublisher: uploads publish a new snapshot
     llm_error: str = ""  # why the configured chat model could not be set up, if it could not
 
     @property
@@ -58,7 +58,7 @@ class Backend:
 @st.cache_resource(show_spinner="Åbner dokumentlageret …", max_entries=8)
 def _backend(key: str, _settings: Settings) -> Backend:
     from assistant.assistant import Assistant
-    from ui.factory import build_llm_composer, build_retriever
+    from ui.factory import build_llm_composer, build_publisher, build_retriever
     from vectorstore.catalog import FileCatalog
 
     retriever = build_retriever(_settings)  # StoreUnavailableError is not cached: retried
@@ -70,7 +70,8 @@ def _backend(key: str, _settings: Settings) -> Backend:
             llm_error = f"{type(exc).__name__}: {exc}"
     store = retriever.searcher.store
     catalog = FileCatalog(store.client, f"{_settings.collection}-files")
-    return Backend(Assistant(retriever, llm=llm), catalog, llm_error)
+    publisher = build_publisher(_settings, store)
+    return Backend(Assistant(retriever, llm=llm), catalog, publisher, llm_error)
 
 
 def backend() -> Backend | None:
@@ -108,9 +109,11 @@ def ingestor(access: str):
     )
     found = backend()
     if found is not None:
-        return Ingestor(found.store, found.catalog, options)
+        return Ingestor(found.store, found.catalog, options, found.publisher)
     base = _new_store_ingestor(settings_key(s), s)
-    return Ingestor(base.store, base.catalog, replace(base.options, default_access=access))
+    return Ingestor(
+        base.store, base.catalog, replace(base.options, default_access=access), base.publisher
+    )
 
 
 # -- what a session may see ----------------------------------------------------------------------
@@ -129,78 +132,21 @@ def upload_access() -> str:
     return default if default in levels else levels[-1]
 
 
-@dataclass
-class IndexView:
-    """The passages a level may see, summarised for filters and the library page."""
-
-    n_passages: int = 0
-    committees: list[str] = field(default_factory=list)
-    doc_types: list[str] = field(default_factory=list)
-    first: date | None = None
-    last: date | None = None
-    per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _index_view(key: str, generation: str, level: str, _meta: dict[str, np.ndarray]) -> IndexView:
-    meta = _meta
-    if not len(meta.get("access", [])):
-        return IndexView()
-    keep = np.isin(meta["access"], allowed_access(level))  # access first, always
-    committees = sorted({str(c) for c in meta["committee"][keep] if c})
-    doc_types = sorted({str(d) for d in meta["doc_type"][keep] if d})
-    ordinals = meta["date_ordinal"][keep]
-    dated = ordinals[ordinals > 0]
-    per_source: dict[str, dict[str, Any]] = {}
-    for source, doc_id, committee, doc_type, ordinal in zip(
-        meta["source"][keep],
-        meta["doc_id"][keep],
-        meta["committee"][keep],
-        meta["doc_type"][keep],
-        ordinals,
-        strict=True,
-    ):
-        row = per_source.setdefault(
-            str(source), {"docs": {}, "passages": 0, "committees": set(), "doc_types": set()}
-        )
-        row["passages"] += 1
-        row["docs"][str(doc_id)] = (str(committee), int(ordinal))
-        if committee:
-            row["committees"].add(str(committee))
-        if doc_type:
-            row["doc_types"].add(str(doc_type))
-    return IndexView(
-        n_passages=int(keep.sum()),
-        committees=committees,
-        doc_types=doc_types,
-        first=date.fromordinal(int(dated.min())) if dated.size else None,
-        last=date.fromordinal(int(dated.max())) if dated.size else None,
-        per_source=per_source,
-    )
+IndexView = Summary  # what one access level may see, summarised by the snapshot
 
 
 def index_view(found: Backend) -> IndexView:
-    """Cached per store generation and access level: cheap on an idle rerun."""
-    index = found.assistant.retriever.index()
-    return _index_view(settings_key(settings()), index.generation, access_level(), index.meta)
+    """Computed once per snapshot and access level (the snapshot caches it)."""
+    return found.assistant.retriever.snapshot().summary(access_level())
 
 
 def page_allowed(found: Backend, source: str, page: int, level: str) -> bool:
-    """Whether every passage on a PDF page is one this session may see.
-
-    A page image shows everything on the page, so one passage above the session's level (a
-    closed item sharing the page) keeps the image hidden.
-    """
-    where = {
-        "$and": [{"source": source}, {"page_start": {"$lte": page}}, {"page_end": {"$gte": page}}]
-    }
+    """Whether every passage on a PDF page is one this session may see: a page image shows
+    everything on the page, so one passage above the session's level keeps it hidden."""
     try:
-        got = found.store.collection.get(where=where, include=["metadatas"])
-    except Exception:  # a store error: no image rather than a guess
+        return found.assistant.retriever.snapshot().page_allowed(source, page, level)
+    except Exception:  # an index error: no image rather than a guess
         return False
-    allowed = allowed_access(level)
-    levels = [str((m or {}).get("access", "closed")) for m in got["metadatas"]]
-    return bool(levels) and all(level in allowed for level in levels)
 
 
 # -- per-user state ------------------------------------------------------------------------------

@@ -19,3 +19,15 @@ class EmbedderMismatchError(VectorStoreError):
 
 class EmbedderUnavailableError(VectorStoreError):
     """An embedding model cannot be loaded (missing package, missing local files)."""
+
+
+class AccessLevelError(VectorStoreError, ValueError):
+    """An access level that is not one of public, internal, closed: refused, never guessed."""
+
+
+class IndexMissingError(VectorStoreError):
+    """No index snapshot has been published for the store yet."""
+
+
+class SnapshotError(VectorStoreError):
+    """A snapshot folder that cannot be read (damaged, or written by another format)."""

@@ -1,25 +1,49 @@
-"""Search filters and access levels, as Chroma `where` clauses and as masks for BM25.
+"""Search filters and access levels, resolved against an index snapshot's columns into a mask.
 
-Both retrievers apply the same filters inside their query, before ranking, so a filtered search
-ranks only allowed passages and a public caller never receives a closed one.
+Dense and BM25 search apply the same mask before ranking, so a filtered search ranks only
+allowed passages and a public caller never receives a closed one. Access fails closed: an
+unknown level asked for is refused, and a passage whose level is missing or unknown counts as
+closed (the snapshot records it so).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 
+from vectorstore.errors import AccessLevelError
 from vectorstore.records import ACCESS_LEVELS
 
 
 def allowed_access(level: str) -> list[str]:
-    """Levels a caller may see: public ⊂ internal ⊂ closed."""
-    if level not in ACCESS_LEVELS:
-        raise ValueError(f"unknown access level {level!r}; use one of {ACCESS_LEVELS}")
+    """Levels a caller may see: public ⊂ internal ⊂ closed. Anything else is refused."""
+    if not isinstance(level, str) or level not in ACCESS_LEVELS:
+        raise AccessLevelError(f"Ukendt adgangsniveau {level!r}; brug {', '.join(ACCESS_LEVELS)}.")
     return list(ACCESS_LEVELS[: ACCESS_LEVELS.index(level) + 1])
+
+
+def passage_access(value: object) -> str:
+    """A passage's level as stored: missing or unknown counts as closed."""
+    return value if isinstance(value, str) and value in ACCESS_LEVELS else "closed"
+
+
+class Columns(Protocol):
+    """Filter columns of an index, one row per passage (see `vectorstore.snapshot`)."""
+
+    def values(self, name: str) -> list[str]:
+        """The distinct values of a text column."""
+        ...
+
+    def isin(self, name: str, values: list[str]) -> np.ndarray:
+        """Rows whose text column holds one of `values`."""
+        ...
+
+    def ints(self, name: str) -> np.ndarray: ...
+
+    def __len__(self) -> int: ...
 
 
 @dataclass
@@ -75,44 +99,28 @@ class ResolvedFilters:
     ordinal_to: int | None = None
     empty_reason: str = ""  # set when a filter can match nothing
     notes: list[str] = field(default_factory=list)
+    keep: np.ndarray | None = None  # the rows allowed, once resolved against columns
 
-    def where(self) -> dict[str, Any]:
-        clauses: list[dict[str, Any]] = [{"access": {"$in": self.access}}]
+    def mask(self, columns: Columns) -> np.ndarray:
+        keep = columns.isin("access", self.access)
         if self.committees is not None:
-            clauses.append({"committee": {"$in": self.committees}})
+            keep &= columns.isin("committee", self.committees)
         if self.sources is not None:
-            clauses.append({"source": {"$in": self.sources}})
+            keep &= columns.isin("source", self.sources)
         if self.doc_type:
-            clauses.append({"doc_type": self.doc_type})
+            keep &= columns.isin("doc_type", [self.doc_type])
         if self.case_number:
-            clauses.append({"case_number": self.case_number})
+            keep &= columns.isin("case_number", [self.case_number])
         if self.ordinal_from is not None:
-            clauses.append({"date_ordinal": {"$gte": self.ordinal_from}})
+            keep &= columns.ints("date_ordinal") >= self.ordinal_from
         if self.ordinal_to is not None:
-            clauses.append({"date_ordinal": {"$lte": self.ordinal_to}})
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def mask(self, meta: dict[str, np.ndarray]) -> np.ndarray:
-        keep = np.isin(meta["access"], self.access)
-        if self.committees is not None:
-            keep &= np.isin(meta["committee"], self.committees)
-        if self.sources is not None:
-            keep &= np.isin(meta["source"], self.sources)
-        if self.doc_type:
-            keep &= meta["doc_type"] == self.doc_type
-        if self.case_number:
-            keep &= meta["case_number"] == self.case_number
-        if self.ordinal_from is not None:
-            keep &= meta["date_ordinal"] >= self.ordinal_from
-        if self.ordinal_to is not None:
-            keep &= meta["date_ordinal"] <= self.ordinal_to
+            keep &= columns.ints("date_ordinal") <= self.ordinal_to
         return keep
 
 
-def resolve(
-    filters: SearchFilters, meta: dict[str, np.ndarray], committees: list[str]
-) -> ResolvedFilters:
-    """`committees`: the index's distinct committee names, for loose committee filters."""
+def resolve(filters: SearchFilters, columns: Columns) -> ResolvedFilters:
+    """Loose values (committee, source) matched against the values the columns hold; the
+    mask is computed once (`keep`)."""
     resolved = ResolvedFilters(
         access=allowed_access(filters.access),
         doc_type=filters.doc_type,
@@ -121,14 +129,15 @@ def resolve(
         ordinal_to=filters.date_to.toordinal() if filters.date_to else None,
     )
     if filters.committee:
-        resolved.committees = match_committees(filters.committee, committees)
+        known = [c for c in columns.values("committee") if c]
+        resolved.committees = match_committees(filters.committee, known)
         if not resolved.committees:
             resolved.empty_reason = (
                 f"Intet udvalg i indekset hedder noget med '{filters.committee}'."
             )
     if filters.source:
         wanted = filters.source.lower()
-        resolved.sources = sorted({str(s) for s in meta["source"] if wanted in str(s).lower()})
+        resolved.sources = sorted(s for s in columns.values("source") if wanted in s.lower())
         if not resolved.sources:
             resolved.empty_reason = f"Ingen kilde i indekset matcher '{filters.source}'."
     if (
@@ -137,8 +146,10 @@ def resolve(
         and resolved.ordinal_from > resolved.ordinal_to
     ):
         resolved.empty_reason = "Startdatoen ligger efter slutdatoen."
-    if not resolved.empty_reason and not resolved.mask(meta).any():
-        resolved.empty_reason = (
-            f"Ingen passager matcher filtrene ({filters.describe() or 'adgang'})."
-        )
+    if not resolved.empty_reason:
+        resolved.keep = resolved.mask(columns)
+        if not resolved.keep.any():
+            resolved.empty_reason = (
+                f"Ingen passager matcher filtrene ({filters.describe() or 'adgang'})."
+            )
     return resolved

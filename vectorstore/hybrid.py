@@ -1,4 +1,7 @@
-"""Hybrid search: dense (Chroma) and BM25 fused by reciprocal-rank fusion, filters inside both.
+"""Hybrid search: dense and BM25 fused by reciprocal-rank fusion, filters inside both.
+
+Both run on one index snapshot (`vectorstore.snapshot`): the caller may pass the snapshot it
+holds for a whole answer, so every search of one answer sees the same generation of the store.
 
 Passages whose text is identical (a case text copied from committee to committee, an agenda and
 its minutes) collapse into one result, shown from its most recent meeting, listing the others.
@@ -14,9 +17,10 @@ import numpy as np
 from vectorstore.chroma import ChromaStore
 from vectorstore.collapse import collapse_duplicates
 from vectorstore.errors import VectorStoreError
-from vectorstore.filters import SearchFilters, resolve
-from vectorstore.lexical import LexicalIndexManager
+from vectorstore.filters import SearchFilters
 from vectorstore.records import Hit, StoredPassage
+from vectorstore.snapshot import Snapshot
+from vectorstore.snapshots import SnapshotReader
 
 MODES = ("hybrid", "dense", "bm25")
 QUERY_CACHE = 64
@@ -39,15 +43,15 @@ class HybridSearcher:
     def __init__(
         self,
         store: ChromaStore,
-        lexical: LexicalIndexManager,
+        snapshots: SnapshotReader,
         candidates: int = 50,
         rrf_k: int = 60,
         dense_weight: float = 1.0,
         lexical_weight: float = 1.0,
         expand_documents: int = 1,
     ) -> None:
-        self.store = store
-        self.lexical = lexical
+        self.store = store  # for the embedder (query vectors) and sentence vectors
+        self.snapshots = snapshots
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.dense_weight = dense_weight
@@ -61,6 +65,7 @@ class HybridSearcher:
         k: int = 10,
         filters: SearchFilters | None = None,
         mode: str = "hybrid",
+        snapshot: Snapshot | None = None,
     ) -> SearchResult:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -73,8 +78,8 @@ class HybridSearcher:
         timings: dict[str, float] = {}
 
         t0 = time.perf_counter()
-        index = self.lexical.current()
-        resolved = resolve(filters, index.meta, index.committees)
+        index = snapshot or self.snapshots.current()
+        resolved = index.resolve(filters)
         timings["filters"] = (time.perf_counter() - t0) * 1000
         if resolved.empty_reason:
             return SearchResult([], resolved.empty_reason, truncated, timings)
@@ -87,22 +92,19 @@ class HybridSearcher:
             vector = self.query_vector(query)
             timings["embed"] = (time.perf_counter() - t1) * 1000
             t2 = time.perf_counter()
-            if index.vectors is not None:
-                ranked = index.dense_search(vector, n, resolved.mask(index.meta))
-                found = {p.chunk_id: p for p in self.store.get([cid for cid, _ in ranked])}
-                dense = [(found[cid], score) for cid, score in ranked if cid in found]
-            else:
-                dense = self.store.dense_search(vector, n, resolved.where())
+            ranked = index.dense_search(vector, n, resolved.keep)
+            found = {p.chunk_id: p for p in index.get([cid for cid, _ in ranked])}
+            dense = [(found[cid], score) for cid, score in ranked if cid in found]
             timings["dense"] = (time.perf_counter() - t2) * 1000
         if mode in ("hybrid", "bm25"):
             t3 = time.perf_counter()
-            lexical = index.search(query, n, resolved.mask(index.meta))
+            lexical = index.bm25_search(query, n, resolved.keep)
             timings["bm25"] = (time.perf_counter() - t3) * 1000
 
         t4 = time.perf_counter()
-        hits = self._fuse(dense, lexical)
+        hits = self._fuse(dense, lexical, index)
         if self.expand_documents and mode == "hybrid" and hits:
-            hits = self._with_key_passages(hits, index, resolved.mask(index.meta))
+            hits = self._with_key_passages(hits, index, resolved.keep)
         hits = collapse_duplicates(hits, k)
         timings["fuse"] = (time.perf_counter() - t4) * 1000
         return SearchResult(hits, "", truncated, timings)
@@ -125,26 +127,26 @@ class HybridSearcher:
         self._vectors.clear()
 
     def same_case(
-        self, case_numbers: list[str], filters: SearchFilters, section: str = "Beslutning"
+        self,
+        case_numbers: list[str],
+        filters: SearchFilters,
+        section: str = "Beslutning",
+        snapshot: Snapshot | None = None,
     ) -> list[Hit]:
         """Passages of one section (decisions) in these cases, under the caller's filters."""
         cases = sorted({c for c in case_numbers if c})
         if not cases:
             return []
-        index = self.lexical.current()
-        resolved = resolve(filters, index.meta, index.committees)
+        index = snapshot or self.snapshots.current()
+        resolved = index.resolve(filters)
         if resolved.empty_reason:
             return []
-        meta = index.meta
-        in_cases = resolved.mask(meta) & np.isin(meta["case_number"], cases)
         # a decision may share its passage with the recommendation it decides on
-        rows = [i for i in np.flatnonzero(in_cases) if section in str(meta["section"][i])]
-        return self._hits([index.chunk_ids[i] for i in rows])
+        sections = [s for s in index.values("section") if section in s]
+        rows = resolved.keep & index.isin("case_number", cases) & index.isin("section", sections)
+        return _hits(index, index.select(rows))
 
-    def _hits(self, chunk_ids: list[str]) -> list[Hit]:
-        return [Hit(p.chunk_id, p.text, p.metadata, 0.0) for p in self.store.get(chunk_ids)]
-
-    def _with_key_passages(self, hits: list[Hit], index, mask: np.ndarray) -> list[Hit]:
+    def _with_key_passages(self, hits: list[Hit], index: Snapshot, mask: np.ndarray) -> list[Hit]:
         """Each of the best documents brings its opening passages (for an agenda item: the
         decision, then summary and recommendation) right after its best-ranked passage, moved
         up when they were ranked lower: the question matched the document, and those passages
@@ -155,13 +157,12 @@ class HybridSearcher:
                 top_docs.append(hit.metadata.doc_id)
             if len(top_docs) == self.expand_documents:
                 break
-        meta = index.meta
         key_ids = index.select(
-            mask & np.isin(meta["doc_id"], top_docs) & (meta["chunk_index"] <= 1)
+            mask & index.isin("doc_id", top_docs) & (index.ints("chunk_index") <= 1)
         )
         present = {h.chunk_id: h for h in hits}
         keys: dict[str, list[Hit]] = {}
-        fetched = self._hits([c for c in key_ids if c not in present])
+        fetched = _hits(index, [c for c in key_ids if c not in present])
         for key in [present[c] for c in key_ids if c in present] + fetched:
             keys.setdefault(key.metadata.doc_id, []).append(key)
         out: list[Hit] = []
@@ -183,7 +184,10 @@ class HybridSearcher:
         return out
 
     def _fuse(
-        self, dense: list[tuple[StoredPassage, float]], lexical: list[tuple[str, float]]
+        self,
+        dense: list[tuple[StoredPassage, float]],
+        lexical: list[tuple[str, float]],
+        index: Snapshot,
     ) -> list[Hit]:
         hits: dict[str, Hit] = {}
         for rank, (passage, similarity) in enumerate(dense, start=1):
@@ -196,7 +200,7 @@ class HybridSearcher:
                 dense_score=similarity,
             )
         missing = [cid for cid, _ in lexical if cid not in hits]
-        for passage in self.store.get(missing):
+        for passage in index.get(missing):
             hits[passage.chunk_id] = Hit(passage.chunk_id, passage.text, passage.metadata, 0.0)
         for rank, (cid, score) in enumerate(lexical, start=1):
             if cid in hits:
@@ -212,3 +216,7 @@ class HybridSearcher:
                 if rank is not None
             )
         return sorted(hits.values(), key=lambda h: (-h.score, h.chunk_id))
+
+
+def _hits(index: Snapshot, chunk_ids: list[str]) -> list[Hit]:
+    return [Hit(p.chunk_id, p.text, p.metadata, 0.0) for p in index.get(chunk_ids)]

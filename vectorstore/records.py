@@ -55,7 +55,11 @@ class PassageMetadata:
     @classmethod
     def from_chroma(cls, meta: dict[str, Any] | None) -> PassageMetadata:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (meta or {}).items() if k in known})
+        values = {k: v for k, v in (meta or {}).items() if k in known}
+        # fail closed: a passage stored without a known access level is treated as closed
+        if values.get("access") not in ACCESS_LEVELS:
+            values["access"] = "closed"
+        return cls(**values)
 
 
 @dataclass

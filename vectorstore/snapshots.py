@@ -1,0 +1,231 @@
+"""A store's index snapshots on disk: published atomically by writers, followed by readers.
+
+Layout of the index folder:
+
+    .lock            a file lock: one writer at a time, across processes
+    .tmp-<pid>-<id>  a snapshot being written (its own folder per writer)
+    <name>/          complete snapshots, named so that newer sort later
+    CURRENT          the name of the snapshot in use, replaced atomically
+
+A writer builds a snapshot in its own temporary folder, fsyncs it, renames it into place and
+only then replaces CURRENT (write, fsync, rename). A reader follows CURRENT: it sees the old
+snapshot or the new one, never a half-written one, and a writer killed at any point leaves the
+last published snapshot in use. Readers never build; they only load what a writer published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from vectorstore.errors import IndexMissingError, SnapshotError
+from vectorstore.lexical import DanishAnalyzer
+from vectorstore.snapshot import Snapshot
+from vectorstore.snapshot_build import fsync_path, write_snapshot
+
+CURRENT = "CURRENT"
+KEEP = 3  # published snapshots kept on disk (readers still on an older one keep its mapping)
+
+
+def current_name(root: Path) -> str | None:
+    try:
+        return (root / CURRENT).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+class SnapshotPublisher:
+    """The write side: holds the writer lock while a store is written and publishes a new
+    snapshot when the writing is done."""
+
+    def __init__(self, store, root: Path, decompound: bool = False, keep: int = KEEP) -> None:
+        self.store = store
+        self.root = Path(root)
+        self.decompound = decompound
+        self.keep = keep
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fh = None
+        self.published = 0
+
+    # -- the writer lock ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, blocking: bool = True) -> Iterator[bool]:
+        """Hold the writer lock (re-entrant within this object); yields whether it is held."""
+        if not self._thread_lock.acquire(blocking=blocking):
+            yield False
+            return
+        try:
+            if self._depth == 0:
+                self.root.mkdir(parents=True, exist_ok=True)
+                fh = (self.root / ".lock").open("a+")
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    fh.close()
+                    yield False
+                    return
+                self._fh = fh
+            self._depth += 1
+            try:
+                yield True
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._fh is not None:
+                    fcntl.flock(self._fh, fcntl.LOCK_UN)
+                    self._fh.close()
+                    self._fh = None
+        finally:
+            self._thread_lock.release()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around a run that writes the store: one writer at a time, then one publish (also
+        after a failed run: the snapshot must describe what the store now holds)."""
+        with self.locked():
+            try:
+                yield
+            finally:
+                self.publish_if_stale()
+
+    # -- publishing -----------------------------------------------------------------------------
+
+    def is_stale(self) -> bool:
+        name = current_name(self.root)
+        if name is None:
+            return True
+        try:
+            return _manifest_generation(self.root / name) != self.store.generation()
+        except OSError:
+            return True
+
+    def publish_if_stale(self) -> bool:
+        with self.locked():
+            if not self.is_stale():
+                return False
+            self.publish()
+            return True
+
+    def ensure_current(self) -> bool:
+        """At start-up: publish when there is no snapshot or it is older than the store,
+        unless another process holds the writer lock (it publishes when done)."""
+        if not self.is_stale():
+            return False
+        with self.locked(blocking=False) as held:
+            return bool(held) and self.publish_if_stale()
+
+    def publish(self) -> str:
+        """Build a snapshot of the store as it is now and make it the current one."""
+        with self.locked():
+            generation = self.store.generation()
+            tmp = self.root / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            try:
+                write_snapshot(
+                    self.store.iter_passages(with_vectors=True),
+                    tmp,
+                    generation,
+                    {"model_id": self.store.embedder.model_id},
+                    self.decompound,
+                    _analyzer(),
+                    self._sentence_lookup(),
+                )
+                name = f"{time.time_ns():020d}-{generation[:12] or 'empty'}"
+                tmp.rename(self.root / name)
+                fsync_path(self.root)
+                pointer = self.root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
+                with pointer.open("w", encoding="utf-8") as fh:
+                    fh.write(name)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(pointer, self.root / CURRENT)
+                fsync_path(self.root)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+            self.published += 1
+            self._prune(name)
+            return name
+
+    def _sentence_lookup(self):
+        """Sentence vectors from the snapshot in use where it has them (most sentences are
+        unchanged between generations), the rest from the store."""
+        previous = None
+        name = current_name(self.root)
+        if name is not None:
+            with contextlib.suppress(SnapshotError):
+                previous = Snapshot(self.root / name, _analyzer())
+
+        def lookup(keys: list[str]) -> dict[str, np.ndarray]:
+            found = previous.sentence_vectors(keys) if previous is not None else {}
+            found.update(self.store.sentences.vectors([k for k in keys if k not in found]))
+            return found
+
+        return lookup
+
+    def _prune(self, current: str) -> None:
+        """Older snapshots beyond `keep`, and temporary folders of writers that died."""
+        names = sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name[0].isdigit())
+        for name in names[: -self.keep]:
+            if name != current:
+                shutil.rmtree(self.root / name, ignore_errors=True)
+        for tmp in self.root.glob(".tmp-*"):
+            shutil.rmtree(tmp, ignore_errors=True)  # we hold the lock: no live writer owns it
+        for pointer in self.root.glob(f".{CURRENT}-*"):
+            pointer.unlink(missing_ok=True)
+
+
+def _manifest_generation(folder: Path) -> str:
+    import json
+
+    return str(json.loads((folder / "manifest.json").read_text("utf-8"))["store_generation"])
+
+
+_ANALYZER: DanishAnalyzer | None = None
+
+
+def _analyzer() -> DanishAnalyzer:
+    global _ANALYZER
+    if _ANALYZER is None:
+        _ANALYZER = DanishAnalyzer()
+    return _ANALYZER
+
+
+class SnapshotReader:
+    """The read side: the current snapshot, loaded once per published name. Checking for a
+    newer one reads one small file; nothing is built here."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self.loads = 0
+
+    def current(self) -> Snapshot:
+        name = current_name(self.root)
+        snapshot = self._snapshot
+        if snapshot is not None and (name is None or snapshot.name == name):
+            return snapshot  # CURRENT unreadable for a moment: keep the one in use
+        if name is None:
+            raise IndexMissingError(
+                "Søgeindekset er ikke bygget endnu. Kør `referent ingest MAPPE` (eller "
+                "`referent index`)."
+            )
+        with self._lock:
+            if self._snapshot is None or self._snapshot.name != name:
+                try:
+                    self._snapshot = Snapshot(self.root / name, _analyzer())
+                except SnapshotError:
+                    if self._snapshot is None:
+                        raise
+                    return self._snapshot  # pruned under us: a newer CURRENT follows
+                self.loads += 1
+            return self._snapshot
