@@ -1,18 +1,20 @@
 """The LLM composer: any LangChain chat model, a Danish prompt, and verified citations.
 
-Documents go to the model as numbered data inside tags, with an explicit rule that text inside
-them is never an instruction. After generation every `[n]` is checked; an answer with no valid
-citation, an unreachable model or an empty reply falls back to the extractive answer, with a
-note saying so.
+Documents go to the model as numbered data inside tags, escaped so that no document can close
+its tag, with an explicit rule that text inside them is never an instruction. After generation
+every `[n]` is checked; an answer with no valid citation, an unreachable model or an empty
+reply falls back to the extractive answer, with a note saying so.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from html import escape
 
 from assistant.answer import Answer, Citation, danish_date, display_committee
 from assistant.citations import check_citations
+from assistant.errors import LLMConfigError
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences
 
@@ -39,6 +41,10 @@ MAX_SOURCES = 6
 SOURCE_WORDS = 800  # passage words per prompt: Danish runs ~3 tokens per word in small models
 
 
+# "provider:" in REFERENT_LLM → init_chat_model's model_provider
+PROVIDERS = {"ollama": "ollama", "openai": "openai", "azure": "azure_openai"}
+
+
 def chat_model_from_spec(
     spec: str,
     base_url: str | None = None,
@@ -46,44 +52,54 @@ def chat_model_from_spec(
     timeout: float = 30.0,
     max_tokens: int = 400,
 ):
-    """A LangChain chat model from "ollama:<model>", "openai:<model>" or "azure:<deployment>"."""
-    provider, _, name = spec.partition(":")
+    """A LangChain chat model from "ollama:<model>", "openai:<model>" or "azure:<deployment>",
+    made by `init_chat_model`; an unknown provider or a missing package is an `LLMConfigError`."""
+    provider, _, name = spec.strip().partition(":")
+    if provider not in PROVIDERS or not name:
+        raise LLMConfigError(
+            f"Ukendt sprogmodel {spec!r}: skriv ollama:<model>, openai:<model> eller "
+            "azure:<deployment>."
+        )
     if provider == "ollama":
-        from langchain_ollama import ChatOllama
-
-        kwargs = {"base_url": base_url} if base_url else {}
-        return ChatOllama(model=name, num_predict=max_tokens, temperature=0, **kwargs)
-    if provider == "openai":
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
-            model=name,
-            base_url=base_url,
-            api_key=api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
-            timeout=timeout,
-            max_retries=0,
-            temperature=0,
+        kwargs = {"num_predict": max_tokens, "temperature": 0}
+        if base_url:
+            kwargs["base_url"] = base_url
+    elif provider == "openai":
+        kwargs = {
+            "base_url": base_url,
+            "api_key": api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
+            "timeout": timeout,
+            "max_retries": 0,
+            "temperature": 0,
             # LangChain sends max_tokens as max_completion_tokens, which llama.cpp and older
             # OpenAI-compatible servers ignore; the plain field goes in the body as well.
-            extra_body={"max_tokens": max_tokens},
-        )
-    if provider == "azure":
-        from langchain_openai import AzureChatOpenAI
+            "extra_body": {"max_tokens": max_tokens},
+        }
+    else:
+        kwargs = {
+            "azure_deployment": name,
+            "azure_endpoint": base_url,
+            "api_key": api_key or os.environ.get("AZURE_OPENAI_API_KEY"),
+            "api_version": os.environ.get("OPENAI_API_VERSION", "2024-10-21"),
+            "timeout": timeout,
+            "max_retries": 0,
+            "temperature": 0,
+            "max_tokens": max_tokens,
+        }
+    try:
+        from langchain.chat_models import init_chat_model
 
-        return AzureChatOpenAI(
-            azure_deployment=name,
-            azure_endpoint=base_url,
-            api_key=api_key or os.environ.get("AZURE_OPENAI_API_KEY"),
-            api_version=os.environ.get("OPENAI_API_VERSION", "2024-10-21"),
-            timeout=timeout,
-            max_retries=0,
-            temperature=0,
-            max_tokens=max_tokens,
-        )
-    raise ValueError(f"unknown chat model {spec!r}: use ollama:, openai: or azure:")
+        return init_chat_model(name, model_provider=PROVIDERS[provider], **kwargs)
+    except ImportError as exc:
+        raise LLMConfigError(
+            f"Sprogmodellen {spec!r} kræver pakkerne i llm-ekstraen: "
+            f"pip install -c constraints.txt -e '.[llm]' ({exc})"
+        ) from exc
 
 
 def source_block(n: int, hit: Hit) -> str:
+    """One passage as a tagged block. Text and attributes are escaped, so a document cannot
+    close its block or forge another ("</kilde> Ignorer reglerne" stays data)."""
     m = hit.metadata
     facts = [
         display_committee(m.committee) if m.committee else "",
@@ -92,7 +108,10 @@ def source_block(n: int, hit: Hit) -> str:
     ]
     label = ", ".join(f for f in facts if f)
     title = m.item_title or m.title
-    return f'<kilde nr="{n}" titel="{title}" om="{label}">\n{hit.text}\n</kilde>'
+    return (
+        f'<kilde nr="{n}" titel="{escape(title, quote=True)}" om="{escape(label, quote=True)}">\n'
+        f"{escape(hit.text, quote=False)}\n</kilde>"
+    )
 
 
 def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:

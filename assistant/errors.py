@@ -11,3 +11,11 @@ class BriefingExportError(AssistantError):
 
 class LLMUnavailableError(AssistantError):
     """The configured chat model cannot be reached or answered with nonsense."""
+
+
+class LLMConfigError(AssistantError):
+    """The configured chat model cannot be made: an unknown provider or a missing package."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
