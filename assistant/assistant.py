@@ -11,7 +11,7 @@ from assistant.compose_extractive import Composed, ExtractiveComposer
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
 from assistant.decline import DeclinePolicy, coverage_note, signals
 from assistant.errors import AssistantError
-from assistant.retrieve import Retriever
+from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
 from assistant.timewords import committee_mentioned
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import InvalidQueryError
@@ -31,9 +31,9 @@ class EmptyQuestionError(AssistantError):
 class Assistant:
     def __init__(
         self,
-        retriever: Retriever,
-        composer: ExtractiveComposer | None = None,
-        llm=None,  # an LLMComposer, when a chat model is configured
+        retriever: QuestionRetriever,
+        composer: Composer | None = None,
+        llm: AnswerStreamer | None = None,  # when a chat model is configured
         decline: DeclinePolicy | None = None,
         k: int = 8,
         today: date | None = None,

@@ -25,7 +25,7 @@ from ingest.loaders import load_file
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
 from vectorstore.catalog import FileCatalog, FileRecord
-from vectorstore.chroma import ChromaStore
+from vectorstore.protocols import PassageStore
 from vectorstore.records import Passage
 from vectorstore.snapshots import SnapshotPublisher
 
@@ -103,7 +103,7 @@ def file_hash(path: Path) -> str:
 class Ingestor:
     def __init__(
         self,
-        store: ChromaStore,
+        store: PassageStore,
         catalog: FileCatalog,
         options: IngestOptions | None = None,
         publisher: SnapshotPublisher | None = None,

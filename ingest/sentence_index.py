@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 
 from ingest.report import IngestReport
-from vectorstore.chroma import ChromaStore
+from vectorstore.protocols import PassageStore
 from vectorstore.sentences import passage_sentences, sentence_key
 
 SENTENCE_BATCH = 64  # short texts: the embedder packs them into its own token batches
@@ -27,7 +27,7 @@ def sentence_texts(passages: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def embed_missing(
-    store: ChromaStore, sentences: dict[str, str], report: IngestReport, progress=None
+    store: PassageStore, sentences: dict[str, str], report: IngestReport, progress=None
 ) -> None:
     """Embed and store the sentences that have no vector yet."""
     todo = store.sentences.missing(sentences)
@@ -45,11 +45,11 @@ def embed_missing(
             progress.sentences_done(len(keys))
 
 
-def all_sentences(store: ChromaStore) -> dict[str, str]:
+def all_sentences(store: PassageStore) -> dict[str, str]:
     return sentence_texts((p.text, p.metadata.section) for p, _ in store.iter_passages())
 
 
-def complete(store: ChromaStore, report: IngestReport, swept: bool, progress=None) -> None:
+def complete(store: PassageStore, report: IngestReport, swept: bool, progress=None) -> None:
     """After a run: give every passage's sentences a vector if the store lacks some (built by
     an earlier version), and sweep the vectors no passage needs after deletions."""
     if store.sentences_complete() and not swept:

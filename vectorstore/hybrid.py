@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vectorstore.chroma import ChromaStore
 from vectorstore.collapse import collapse_duplicates
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters
+from vectorstore.protocols import PassageStore
 from vectorstore.records import Hit, StoredPassage
 from vectorstore.snapshot import Snapshot
 from vectorstore.snapshots import SnapshotReader
@@ -42,7 +42,7 @@ class SearchResult:
 class HybridSearcher:
     def __init__(
         self,
-        store: ChromaStore,
+        store: PassageStore,
         snapshots: SnapshotReader,
         candidates: int = 50,
         rrf_k: int = 60,

@@ -29,6 +29,7 @@ import numpy as np
 
 from vectorstore.errors import IndexMissingError, SnapshotError
 from vectorstore.lexical import DanishAnalyzer
+from vectorstore.protocols import PassageStore
 from vectorstore.snapshot import Snapshot
 from vectorstore.snapshot_build import fsync_path, write_snapshot
 
@@ -47,7 +48,9 @@ class SnapshotPublisher:
     """The write side: holds the writer lock while a store is written and publishes a new
     snapshot when the writing is done."""
 
-    def __init__(self, store, root: Path, decompound: bool = False, keep: int = KEEP) -> None:
+    def __init__(
+        self, store: PassageStore, root: Path, decompound: bool = False, keep: int = KEEP
+    ) -> None:
         self.store = store
         self.root = Path(root)
         self.decompound = decompound
