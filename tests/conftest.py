@@ -145,3 +145,20 @@ def example_searcher(tmp_path_factory, embedder):
     report = Ingestor(store, FileCatalog(client)).run([docs])
     assert not report.failed
     return searcher_for(store, root / "store" / "index"), root
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real Chroma server (`chroma run`) on a free port, for the tests of shared deployments."""
+    import sys
+
+    from tests.servers import free_port, running
+    from vectorstore.chroma import open_client
+
+    chroma = Path(shutil.which("chroma") or Path(sys.executable).with_name("chroma"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
+    with running(command, lambda: open_client(url=url), timeout=30):
+        yield url

@@ -1,14 +1,11 @@
 """Hybrid retrieval over a small real store built from the project's examples."""
 
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES
-from tests.servers import free_port, running
 from tests.stores import searcher_for
 from vectorstore.catalog import FileCatalog
 from vectorstore.chroma import ChromaStore, open_client
@@ -122,17 +119,6 @@ def test_the_snapshot_follows_the_store_after_an_ingest(built, embedder):
     assert reader.current() is not first and len(reader.current()) == len(first) + 1
     # the snapshot in use before keeps answering from its own generation
     assert not first.bm25_search("saltspredere", 3)
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    chroma = Path(shutil.which("chroma") or Path(sys.executable).with_name("chroma"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-               "--port", str(port)]  # fmt: skip
-    with running(command, lambda: open_client(url=url), timeout=30):
-        yield url
 
 
 def test_against_a_chroma_server(chroma_server, tmp_path, embedder):

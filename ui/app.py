@@ -48,10 +48,23 @@ def _log_out() -> None:
     kept.items = [i for i in kept.items if i.citation.access in allowed]
 
 
+def _switch_municipality() -> None:
+    """A conversation belongs to one municipality's documents: a new choice starts afresh."""
+    st.session_state["municipality"] = st.session_state["municipality_choice"]
+    st.session_state["turns"] = []
+    st.session_state["pending"] = None
+
+
 def sidebar() -> None:
     with st.sidebar:
         st.markdown("## :material/description: Referent")
         st.caption("Spørg i kommunens referater, dagsordener og notater – svar med kilder.")
+        names = list(settings.municipalities)
+        if len(names) > 1:
+            st.selectbox(
+                "Kommune", names, index=names.index(session.municipality()),
+                key="municipality_choice", on_change=_switch_municipality,
+            )  # fmt: skip
         user = st.session_state.get("user")
         level = session.access_level()
         who = f"{user['name']} · " if user else ""

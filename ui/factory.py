@@ -48,7 +48,13 @@ def build_embedder(settings: Settings) -> ReferentEmbeddings:
 
 
 def build_store(settings: Settings, create: bool = True) -> ChromaStore:
-    client = open_client(settings.store_dir, settings.chroma_url, create=create)
+    client = open_client(
+        settings.store_dir,
+        settings.chroma_url,
+        create=create,
+        tenant=settings.chroma_tenant,
+        database=settings.chroma_database,
+    )
     return ChromaStore(client, build_embedder(settings), settings.collection, create=create)
 
 
@@ -66,10 +72,14 @@ def build_ingestor(settings: Settings) -> Ingestor:
 def index_folder(settings: Settings) -> Path:
     """Where the store's index snapshots live: in the store folder, or for a server in a
     cache folder named for the server and collection."""
+    where = "" if settings.chroma_database == "default_database" else settings.chroma_database
+    if settings.chroma_tenant != "default_tenant":
+        where = f"{settings.chroma_tenant}-{where}"
+    name = "-".join(p for p in ("index", where, settings.collection) if p)
     if settings.chroma_url:
         tag = re.sub(r"[^A-Za-z0-9]+", "-", settings.chroma_url).strip("-")
-        return settings.cache_dir / f"index-{tag}-{settings.collection}"
-    return settings.store_dir / f"index-{settings.collection}"
+        return settings.cache_dir / f"{name}-{tag}"
+    return settings.store_dir / name
 
 
 def build_publisher(settings: Settings, store: ChromaStore) -> SnapshotPublisher:

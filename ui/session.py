@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.briefing import Briefing
-from ui.config import Settings, load_settings
+from ui.config import Settings, for_municipality, load_settings
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.filters import SearchFilters, allowed_access
 from vectorstore.snapshot import Summary
@@ -29,15 +29,31 @@ LEVEL_LABELS = {
 # -- settings and resources ----------------------------------------------------------------------
 
 
-def settings() -> Settings:
+def base_settings() -> Settings:
     """Loaded once per session: environment and TOML do not change under a running session."""
     if "_settings" not in st.session_state:
         st.session_state["_settings"] = load_settings()
     return st.session_state["_settings"]
 
 
+def municipality() -> str | None:
+    """The municipality this session asks about, when the deployment serves several."""
+    names = list(base_settings().municipalities)
+    if not names:
+        return None
+    if st.session_state.get("municipality") not in names:
+        st.session_state["municipality"] = names[0]
+    return st.session_state["municipality"]
+
+
+def settings() -> Settings:
+    """The settings of the chosen municipality's collection: its store, index and uploads."""
+    return for_municipality(base_settings(), municipality())
+
+
 def settings_key(s: Settings) -> str:
-    fields = ("store_dir", "chroma_url", "collection", "embedder", "llm", "llm_base_url")
+    fields = ("store_dir", "chroma_url", "chroma_tenant", "chroma_database", "collection",
+              "embedder", "llm", "llm_base_url")  # fmt: skip
     return json.dumps({f: str(getattr(s, f)) for f in fields}, sort_keys=True)
 
 
@@ -55,6 +71,8 @@ class Backend:
         return self.assistant.retriever.searcher.store
 
 
+# one entry per municipality served (opened on first use; the least recently used beyond
+# the bound is closed): a worker's memory follows what it serves
 @st.cache_resource(show_spinner="Åbner dokumentlageret …", max_entries=8)
 def _backend(key: str, _settings: Settings) -> Backend:
     from assistant.assistant import Assistant

@@ -52,10 +52,12 @@ class Checked:
 
 
 def upload_folder(settings: Settings) -> Path:
-    if settings.upload_dir is not None:
-        return Path(settings.upload_dir)
-    base = settings.cache_dir if settings.chroma_url else settings.store_dir
-    return Path(base) / "uploads"
+    """Per municipality when several are served: one's uploads never land in another's."""
+    base = settings.upload_dir
+    if base is None:
+        base = (settings.cache_dir if settings.chroma_url else settings.store_dir) / "uploads"
+    own = [name for name, c in settings.municipalities.items() if c == settings.collection]
+    return Path(base) / own[0] if own else Path(base)
 
 
 def safe_name(name: str) -> str:

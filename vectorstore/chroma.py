@@ -26,22 +26,41 @@ DEFAULT_COLLECTION = "referent-passages"
 _GET_PAGE = 1000  # rows per `get` call: keeps SQLite variable limits and memory in check
 
 
-def open_client(path: str | Path | None = None, url: str | None = None, create: bool = True):
-    """A Chroma client for a local folder (embedded) or a server URL."""
+def open_client(
+    path: str | Path | None = None,
+    url: str | None = None,
+    create: bool = True,
+    tenant: str | None = None,
+    database: str | None = None,
+):
+    """A Chroma client for a local folder (embedded) or a server URL, in one tenant and
+    database (Chroma's defaults unless named; a named database is created when `create`)."""
     import chromadb
-    from chromadb.config import Settings
+    from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT, Settings
 
+    tenant, database = tenant or DEFAULT_TENANT, database or DEFAULT_DATABASE
     settings = Settings(anonymized_telemetry=False)
     if url:
         from urllib.parse import urlparse
 
         parsed = urlparse(url)
+        host, port, ssl = (
+            parsed.hostname or "localhost",
+            parsed.port or 8000,
+            parsed.scheme == "https",
+        )
         try:
+            if create and (tenant, database) != (DEFAULT_TENANT, DEFAULT_DATABASE):
+                admin = Settings(
+                    anonymized_telemetry=False,
+                    chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                    chroma_server_host=host,
+                    chroma_server_http_port=port,
+                    chroma_server_ssl_enabled=ssl,
+                )
+                _ensure_database(chromadb.AdminClient(admin), tenant, database)
             client = chromadb.HttpClient(
-                host=parsed.hostname or "localhost",
-                port=parsed.port or 8000,
-                ssl=parsed.scheme == "https",
-                settings=settings,
+                host=host, port=port, ssl=ssl, settings=settings, tenant=tenant, database=database
             )
             client.heartbeat()
         except Exception as exc:  # connection errors come in many types
@@ -54,9 +73,29 @@ def open_client(path: str | Path | None = None, url: str | None = None, create: 
         raise StoreUnavailableError(f"No store exists at {folder}.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(folder), settings=settings)
+        if create and (tenant, database) != (DEFAULT_TENANT, DEFAULT_DATABASE):
+            admin = Settings(
+                anonymized_telemetry=False, is_persistent=True, persist_directory=str(folder)
+            )
+            _ensure_database(chromadb.AdminClient(admin), tenant, database)
+        return chromadb.PersistentClient(
+            path=str(folder), settings=settings, tenant=tenant, database=database
+        )
     except Exception as exc:
         raise StoreUnavailableError(f"Cannot open the store at {folder}: {exc}") from exc
+
+
+def _ensure_database(admin, tenant: str, database: str) -> None:
+    from chromadb.errors import NotFoundError
+
+    try:
+        admin.get_tenant(tenant)
+    except NotFoundError:
+        admin.create_tenant(tenant)
+    try:
+        admin.get_database(database, tenant=tenant)
+    except NotFoundError:
+        admin.create_database(database, tenant=tenant)
 
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
