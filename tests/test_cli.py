@@ -163,3 +163,21 @@ def test_a_store_of_another_model_is_refused_in_danish(tmp_path, monkeypatch):
     result = runner.invoke(app, ["search", "budget", "--store", str(store)])
     assert result.exit_code != 0
     assert "anden indlejringsmodel" in result.output and "Traceback" not in result.output
+
+
+def test_index_rebuilds_the_snapshot_and_unknown_access_is_refused(tmp_path):
+    from vectorstore.snapshots import current_name
+
+    store = tmp_path / "store"
+    result = runner.invoke(app, ["ingest", str(DATA / "cp1252_referat.txt"), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    root = store / "index-referent-passages"
+    published = current_name(root)
+    assert published and (root / published / "manifest.json").exists()
+    rebuilt = runner.invoke(app, ["index", "--store", str(store)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert current_name(root) not in (None, published) and "er bygget" in rebuilt.output
+    missing = runner.invoke(app, ["index", "--store", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "Der findes intet dokumentlager" in missing.output
+    refused = runner.invoke(app, ["ask", "Hvad?", "--store", str(store), "--access", "admin"])
+    assert refused.exit_code == 2 and "--access skal være" in refused.output

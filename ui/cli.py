@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from assistant.errors import AssistantError
 from ingest.errors import IngestError
 from ui.cli_tables import print_answer_eval, print_eval, print_report
 from ui.config import load_settings
@@ -96,7 +97,7 @@ def _open(store, chroma_url, build):
             f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}. "
             "Kør først `referent ingest MAPPE` for at indlæse dokumenter."
         )
-    except VectorStoreError as exc:
+    except (VectorStoreError, AssistantError) as exc:
         fail(danish_message(exc))
 
 
@@ -199,7 +200,6 @@ def ask(
 ) -> None:
     """Stil et spørgsmål og få et kort svar med kilder."""
     from assistant.briefing import Briefing
-    from assistant.errors import AssistantError
     from vectorstore.filters import SearchFilters
 
     if access not in ("public", "internal", "closed"):

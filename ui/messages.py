@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.errors import AssistantError
 from ingest.errors import IngestError
 from vectorstore.errors import (
     AccessLevelError,
@@ -33,4 +34,6 @@ def danish_message(exc: Exception) -> str:
         return f"Fejl i dokumentlageret: {exc}"
     if isinstance(exc, IngestError):
         return str(exc)
+    if isinstance(exc, AssistantError):
+        return getattr(exc, "message", "") or str(exc)
     return f"Uventet fejl: {exc}"
