@@ -58,15 +58,24 @@ def build_store(settings: Settings, create: bool = True) -> ChromaStore:
     return ChromaStore(client, build_embedder(settings), settings.collection, create=create)
 
 
-def build_ingestor(settings: Settings) -> Ingestor:
-    store = build_store(settings, create=True)
+def build_catalog(settings: Settings, store: ChromaStore) -> FileCatalog:
+    return FileCatalog(store.client, f"{settings.collection}-files")
+
+
+def build_ingestor(
+    settings: Settings, store: ChromaStore | None = None, access: str | None = None
+) -> Ingestor:
+    """An ingestor over `store` (opened or created from settings when not given); `access` is
+    the level of documents that carry none (default: the configured one)."""
+    store = store or build_store(settings, create=True)
     options = IngestOptions(
-        default_access=settings.default_access,
+        default_access=access or settings.default_access,
         min_words=settings.chunk_min_words,
         max_words=settings.chunk_max_words,
     )
-    catalog = FileCatalog(store.client, f"{settings.collection}-files")
-    return Ingestor(store, catalog, options, build_publisher(settings, store))
+    return Ingestor(
+        store, build_catalog(settings, store), options, build_publisher(settings, store)
+    )
 
 
 def index_folder(settings: Settings) -> Path:
@@ -97,11 +106,11 @@ def build_retriever(settings: Settings, store: ChromaStore | None = None) -> Ret
     return Retriever(HybridSearcher(store, SnapshotReader(index_folder(settings))))
 
 
-def build_assistant(settings: Settings, with_llm: bool = False):
+def build_assistant(settings: Settings, with_llm: bool = False, retriever: Retriever | None = None):
     from assistant.assistant import Assistant
 
     llm = build_llm_composer(settings) if with_llm else None
-    return Assistant(build_retriever(settings), llm=llm)
+    return Assistant(retriever or build_retriever(settings), llm=llm)
 
 
 def build_llm_composer(settings: Settings):

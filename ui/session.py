@@ -8,7 +8,7 @@ them, so two stores in one process (tests) never share an assistant.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -63,7 +63,6 @@ class Backend:
 
     assistant: Any  # assistant.assistant.Assistant
     catalog: Any  # vectorstore.catalog.FileCatalog
-    publisher: Any  # vectorstore.snapshots.SnapshotPublisher: uploads publish a new snapshot
     llm_error: str = ""  # why the configured chat model could not be set up, if it could not
 
     @property
@@ -75,21 +74,18 @@ class Backend:
 # the bound is closed): a worker's memory follows what it serves
 @st.cache_resource(show_spinner="Åbner dokumentlageret …", max_entries=8)
 def _backend(key: str, _settings: Settings) -> Backend:
-    from assistant.assistant import Assistant
-    from ui.factory import build_llm_composer, build_publisher, build_retriever
-    from vectorstore.catalog import FileCatalog
+    from ui import factory
 
-    retriever = build_retriever(_settings)  # StoreUnavailableError is not cached: retried
-    llm, llm_error = None, ""
+    retriever = factory.build_retriever(_settings)  # StoreUnavailableError is not cached
+    assistant = factory.build_assistant(_settings, retriever=retriever)
+    llm_error = ""
     if _settings.llm:
         try:
-            llm = build_llm_composer(_settings)
+            assistant.llm = factory.build_llm_composer(_settings)
         except Exception as exc:  # missing extra, bad spec: the app works without a model
             llm_error = f"{type(exc).__name__}: {exc}"
     store = retriever.searcher.store
-    catalog = FileCatalog(store.client, f"{_settings.collection}-files")
-    publisher = build_publisher(_settings, store)
-    return Backend(Assistant(retriever, llm=llm), catalog, publisher, llm_error)
+    return Backend(assistant, factory.build_catalog(_settings, store), llm_error)
 
 
 def backend() -> Backend | None:
@@ -119,19 +115,12 @@ def ingestor(access: str):
     It shares the open store (and its embedder) when there is one; otherwise it creates the
     store.
     """
-    from ingest.pipeline import IngestOptions, Ingestor
+    from ui.factory import build_ingestor
 
     s = settings()
-    options = IngestOptions(
-        default_access=access, min_words=s.chunk_min_words, max_words=s.chunk_max_words
-    )
     found = backend()
-    if found is not None:
-        return Ingestor(found.store, found.catalog, options, found.publisher)
-    base = _new_store_ingestor(settings_key(s), s)
-    return Ingestor(
-        base.store, base.catalog, replace(base.options, default_access=access), base.publisher
-    )
+    store = found.store if found is not None else _new_store_ingestor(settings_key(s), s).store
+    return build_ingestor(s, store, access)
 
 
 # -- what a session may see ----------------------------------------------------------------------
