@@ -160,7 +160,10 @@ class SnapshotPublisher:
 
     def _sentence_lookup(self):
         """Sentence vectors from the snapshot in use where it has them (most sentences are
-        unchanged between generations), the rest from the store."""
+        unchanged between generations), the rest from the store; None when the store has
+        none (a store from before sentence vectors)."""
+        if not self.store.sentences.count():
+            return None
         previous = None
         name = current_name(self.root)
         if name is not None:
