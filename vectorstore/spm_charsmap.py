@@ -74,7 +74,8 @@ def _double_array(keys: Mapping[bytes, int]) -> list[int]:
                 units[slot] = label
                 queue.append((slot, child))
     last = max(i for i in range(len(used)) if used[i])
-    return units[: last + 1]
+    size = -(-(last + 1) // 256) * 256  # SentencePiece reads whole blocks of 256 units
+    return (units + [0] * size)[:size]
 
 
 def precompiled_charsmap(mapping: Mapping[str, str]) -> bytes:
