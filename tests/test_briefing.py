@@ -43,6 +43,7 @@ def test_docx_has_heading_summary_quotes_and_references(briefing, tmp_path):
 
 
 def test_markdown_reorder_and_remove(briefing):
+    order = [i.citation for i in briefing.items]
     second = briefing.items[1].citation
     briefing.move(second.chunk_id, -1)
     assert briefing.items[0].citation is second
@@ -50,7 +51,8 @@ def test_markdown_reorder_and_remove(briefing):
     assert md.startswith("# Varmen i skolerne")
     assert "## Sammenfatning" in md and f"[1] {second.reference()}" in md
     briefing.remove(second.chunk_id)
-    assert all(i.citation is not second for i in briefing.items)
+    assert [i.citation for i in briefing.items] == [order[0], *order[2:]]
+    assert briefing.items[0].note == "Til borgmesterens orientering."
 
 
 def test_unwritable_path_is_a_clear_error(briefing, tmp_path):

@@ -35,7 +35,8 @@ def test_portal_meeting_becomes_one_document_per_item(shared_corpus):
     assert meta["committee"] == "Byråd 2022-2025"
     assert meta["meeting_date"] == "2023-09-27"
     assert meta["item_number"] == "1"
-    assert meta["case_number"]
+    assert meta["case_number"] == "21-014420"  # the item's SagsNummer
+    assert [d.metadata["case_number"] for d in docs] == ["21-014420", "23-010353", "21-013699"]
     closed = [d for d in docs if d.metadata["access"] == "closed"]
     assert len(closed) == 1 and not closed[0].metadata["title"].lower().startswith("lukket")
     sections = {b.section for d in docs for b in d.blocks if b.section}
@@ -107,27 +108,46 @@ def test_html_page_chrome_is_dropped(tmp_path):
     assert doc.metadata["title"] == "Dagsorden – Byrådet"
 
 
+REASONS = {
+    "encrypted": "Filen er krypteret eller beskyttet med adgangskode.",
+    "corrupt": "Filen er beskadiget og kan ikke læses.",
+    "empty": "Filen indeholder ingen tekst (tom, eller kun billeder uden tekstlag).",
+    "undecodable": "Teksten kunne ikke afkodes (ukendt tegnsæt eller binære data).",
+    "unsupported": "Filtypen understøttes ikke.",
+}
+
+
 @pytest.mark.parametrize(
-    ("name", "code"),
+    ("name", "code", "detail"),
     [
-        ("encrypted.pdf", "encrypted"),
-        ("corrupt.pdf", "corrupt"),
-        ("scanned_no_text.pdf", "empty"),
-        ("empty.txt", "empty"),
-        ("whitespace_only.txt", "empty"),
-        ("binary_garbage.txt", "undecodable"),
-        ("unsupported.xlsx", "unsupported"),
-        ("corrupt.docx", "corrupt"),
-        ("encrypted.docx", "encrypted"),
-        ("not_a_meeting.json", "unsupported"),
-        ("invalid.json", "corrupt"),
+        ("encrypted.pdf", "encrypted", ""),
+        ("corrupt.pdf", "corrupt", "PDF'en er beskadiget og kunne ikke genskabes"),
+        (
+            "scanned_no_text.pdf",
+            "empty",
+            "ingen tekst i PDF'en (måske en scannet fil uden tekstlag)",
+        ),
+        ("empty.txt", "empty", "0 bytes"),
+        ("whitespace_only.txt", "empty", ""),
+        ("binary_garbage.txt", "undecodable", "filen ser binær ud"),
+        ("unsupported.xlsx", "unsupported", ".xlsx"),
+        ("corrupt.docx", "corrupt", "ikke en gyldig DOCX-pakke"),
+        ("encrypted.docx", "encrypted", "krypteret, eller en gammel .doc-fil omdøbt til .docx"),
+        (
+            "not_a_meeting.json",
+            "unsupported",
+            "JSON-filen er ikke et mødeformat (mangler 'Dagsordenpunkter')",
+        ),
+        ("invalid.json", "corrupt", "ugyldig JSON: Expecting value: line 1 column 23 (char 22)"),
     ],
 )
-def test_bad_files_are_rejected_with_a_plain_reason(name, code):
+def test_bad_files_are_rejected_with_a_plain_reason(name, code, detail):
     with pytest.raises(FileRejected) as info:
         load_file(DATA / name)
     assert info.value.code == code
-    assert str(info.value)  # a Danish reason for the report
+    assert info.value.reason == REASONS[code]  # the Danish reason for the report
+    assert info.value.detail == detail
+    assert str(info.value) == (f"{REASONS[code]} ({detail})" if detail else REASONS[code])
 
 
 def test_every_example_document_loads():

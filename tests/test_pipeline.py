@@ -26,7 +26,7 @@ def test_ingest_reingest_change_and_prune(ingestor, small_corpus):
     assert st["seeds/000_45d4e5fde29ee43a.txt"] == "indexed"
     count = ingestor.store.count()
     assert count == first.passages > 0
-    assert first.passages_embedded <= first.passages  # identical texts embedded once
+    assert first.passages_embedded == first.passages  # no text repeats in this corpus
 
     closed = ingestor.store.ids_where({"access": "closed"})
     assert closed, "the closed agenda items are stored, marked closed"
@@ -58,6 +58,28 @@ def test_ingest_reingest_change_and_prune(ingestor, small_corpus):
     assert st["seeds/001_bb7e3c74077da3a4.txt"] == "indexed"
     assert not ingestor.store.ids_where({"source": "seeds/000_45d4e5fde29ee43a.txt"})
     assert ingestor.store.ids_where({"source": "seeds/001_bb7e3c74077da3a4.txt"})
+
+
+def test_identical_texts_are_embedded_once(ingestor, tmp_path):
+    """The heating case travels through three committees' meetings (three files, not
+    alternates): its repeated passages are embedded once and reuse the vector."""
+    from tests.conftest import EXAMPLES
+
+    folder = tmp_path / "heating"
+    folder.mkdir()
+    for prefix in ("Børne- og Skoleudvalget_", "Økonomiudvalget_", "Byrådet_2025"):
+        shutil.copy(next(EXAMPLES.glob(f"{prefix}*.json")), folder)
+    report = ingestor.run([folder])
+    assert set(statuses(report).values()) == {"indexed"}
+    stored = ingestor.store.get(ingestor.store.ids_where({"source": {"$ne": ""}}))
+    assert report.passages == len(stored) == 25
+    hashes = [p.metadata.embed_hash for p in stored]
+    assert report.passages_embedded == len(set(hashes)) == 23
+    assert report.passages_reused == report.passages - report.passages_embedded == 2
+    repeated = {h for h in hashes if hashes.count(h) > 1}
+    copies = [p for p in stored if p.metadata.embed_hash in repeated]
+    assert {p.metadata.case_number for p in copies} == {"24-018452"}
+    assert len({p.metadata.committee for p in copies}) > 1, "copies from other committees"
 
 
 def test_bad_files_never_stop_the_run(ingestor, tmp_path):
