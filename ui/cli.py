@@ -290,7 +290,7 @@ def evaluate_cmd(
         return
     modes = ["dense", "bm25", "hybrid"] if mode == "all" else [mode]
     retriever = _retriever(store, chroma_url)
-    retriever.retrieve("opvarmning", k=1)  # build or load the BM25 index outside the timing
+    retriever.retrieve("opvarmning", k=1)  # load the snapshot and the model outside the timing
     reports = [evaluate(retriever, qs, k=k, mode=m) for m in modes]
     answer_report = None
     if answers:

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
 
     store_dir: Path = Field(default_factory=default_store_dir)
     chroma_url: str | None = None  # e.g. http://localhost:8000 for a Chroma server
-    # the e5 model folder (models/) and the BM25 index of a server store
+    # the e5 model folder (models/) and the index snapshots of a server store
     cache_dir: Path = Field(default_factory=default_cache_dir)
     # Chroma's tenant and database (a server can hold many; created on first ingest)
     chroma_tenant: str = "default_tenant"
