@@ -39,7 +39,7 @@ def wait_for(condition, timeout: float, what: str) -> None:
     while not condition():
         if time.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+        time.sleep(0.02)
 
 
 def lock_held(root: Path) -> bool:
@@ -141,3 +141,42 @@ def _store_moved(published: str, root: Path) -> bool:
     return (
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True).returncode == 0
     )
+
+
+def test_a_publish_killed_midway_leaves_the_snapshot_in_use(store_env):
+    """SIGKILL while `referent index` writes its snapshot: CURRENT still names the old one, it
+    still loads, and the next publish clears the dead writer's folder."""
+    import numpy as np
+
+    from ui.factory import build_publisher, build_store
+    from vectorstore.records import Passage, PassageMetadata
+    from vectorstore.snapshots import SnapshotReader
+
+    # enough passages that writing a snapshot takes seconds (vectors made up: nothing here
+    # searches by meaning)
+    store = build_store(load_settings())
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(3000):
+        text = f"Punkt {i} om {TOPICS[i % len(TOPICS)]} og budget {i * 7}."
+        m = PassageMetadata(source=f"fylde/{i}.txt", chunk_id=f"fylde-{i:05d}", doc_id=f"d{i}")
+        rows.append(Passage(text=text, embed_text=text, metadata=m))
+    vectors = rng.normal(size=(len(rows), store.embedder.dimension)).astype(np.float32)
+    store.upsert(rows, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+    root = index_folder(load_settings())
+    build_publisher(load_settings(), store).publish()
+    before = current_name(root)
+    cli = [sys.executable, "-m", "ui.cli", "index"]
+    writer = subprocess.Popen(cli, cwd=ROOT, env=dict(os.environ),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    wait_for(lambda: any(root.glob(".tmp-*/passages.jsonl")), 90, "the snapshot being written")
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    assert list(root.glob(".tmp-*")), "killed before it could clean up"
+    assert current_name(root) == before
+    snapshot = SnapshotReader(root).current()
+    assert snapshot.name == before and len(snapshot) == len(TOPICS) + len(rows)
+    assert not lock_held(root)
+    done = subprocess.run(cli, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert current_name(root) != before and not list(root.glob(".tmp-*"))
