@@ -43,6 +43,7 @@ class Progress(Protocol):
     def passages_done(self, n: int) -> None: ...
     def sentences_total(self, n: int) -> None: ...
     def sentences_done(self, n: int) -> None: ...
+    def index_started(self) -> None: ...
 
 
 class _NoProgress:
@@ -53,6 +54,7 @@ class _NoProgress:
     def passages_done(self, n: int) -> None: ...
     def sentences_total(self, n: int) -> None: ...
     def sentences_done(self, n: int) -> None: ...
+    def index_started(self) -> None: ...
 
 
 @dataclass
@@ -120,8 +122,19 @@ class Ingestor:
     ) -> IngestReport:
         if self.publisher is None:
             return self._run(paths, prune, progress)
-        with self.publisher.writing():  # readers switch to the new snapshot after the run
-            return self._run(paths, prune, progress)
+        progress = progress or _NoProgress()
+        with self.publisher.locked():  # one writer at a time; readers keep their snapshot
+            report = None
+            try:
+                report = self._run(paths, prune, progress)
+            finally:  # also after a failed run: the snapshot must say what the store holds
+                progress.index_started()
+                started = time.perf_counter()
+                published = self.publisher.publish_if_stale()
+                if report is not None:
+                    report.index_seconds = time.perf_counter() - started if published else 0.0
+                    report.seconds += report.index_seconds
+            return report
 
     def _run(self, paths: Sequence[str | Path], prune: bool, progress: Progress | None):
         progress = progress or _NoProgress()

@@ -52,3 +52,6 @@ class RichProgress:
 
     def sentences_done(self, n: int) -> None:
         self._progress.advance(self._sentences, n)
+
+    def index_started(self) -> None:
+        self._progress.add_task("Søgeindeks (bygges)", total=None)

@@ -32,6 +32,7 @@ class IngestReport:
     tokens_embedded: int = 0
     sentences_embedded: int = 0  # distinct sentence texts given a vector in this run
     sentence_seconds: float = 0.0  # embedding those sentences
+    index_seconds: float = 0.0  # publishing the search index snapshot after the run
 
     def add(self, result: FileResult) -> None:
         self.files.append(result)
@@ -79,6 +80,7 @@ class IngestReport:
                 "tokens_embedded": self.tokens_embedded,
                 "sentences_embedded": self.sentences_embedded,
                 "sentence_seconds": round(self.sentence_seconds, 3),
+                "index_seconds": round(self.index_seconds, 3),
             },
             "files": [asdict(f) for f in self.files],
         }

@@ -83,7 +83,7 @@ def print_report(report) -> None:
         ("Fejlede filer", s["failed"]),
         ("Tekster indlejret / genbrugt", f"{report.passages_embedded} / {report.passages_reused}"),
         ("Nye sætninger indlejret", report.sentences_embedded),
-        ("Sekunder", f"{report.seconds:.1f}"),
+        ("Sekunder (heraf søgeindeks)", f"{report.seconds:.1f} ({report.index_seconds:.1f})"),
     ]:
         table.add_row(label, str(value))
     out.print(table)

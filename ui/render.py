@@ -253,6 +253,9 @@ class ProgressBar:
 
     def sentences_done(self, n: int) -> None: ...
 
+    def index_started(self) -> None:
+        self.bar.progress(0.99, text="Opdaterer søgeindekset …")
+
     def _show(self) -> None:
         part = self.passages_written / self.passages if self.passages else 0.0
         value = min(1.0, (self.done + min(part, 1.0) * 0.99) / self.total)
