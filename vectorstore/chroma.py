@@ -23,7 +23,8 @@ from vectorstore.sentence_vectors import SentenceVectors
 from vectorstore.sentences import SENTENCES_VERSION
 
 DEFAULT_COLLECTION = "referent-passages"
-_GET_PAGE = 1000  # rows per `get` call: keeps SQLite variable limits and memory in check
+_GET_PAGE = 1000  # ids per `get` call: keeps SQLite variable limits and memory in check
+_SCAN_PAGE = 5000  # rows per page when reading everything (a snapshot): ~17 MB a page
 
 
 def open_client(
@@ -240,16 +241,16 @@ class ChromaStore:
         include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
         offset = 0
         while True:
-            got = self.collection.get(where=where, include=include, limit=_GET_PAGE, offset=offset)
+            got = self.collection.get(where=where, include=include, limit=_SCAN_PAGE, offset=offset)
             vectors = got.get("embeddings") if with_vectors else None
             for i, cid in enumerate(got["ids"]):
                 passage = StoredPassage(
                     cid, got["documents"][i] or "", PassageMetadata.from_chroma(got["metadatas"][i])
                 )
                 yield passage, (np.asarray(vectors[i]) if vectors is not None else None)
-            if len(got["ids"]) < _GET_PAGE:
+            if len(got["ids"]) < _SCAN_PAGE:
                 return
-            offset += _GET_PAGE
+            offset += _SCAN_PAGE
 
     def vectors_for_embed_hashes(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Vectors already computed for these embedding inputs, so no text is embedded twice."""

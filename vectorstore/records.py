@@ -8,7 +8,7 @@ unknown strings are "" and unknown integers 0.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 ACCESS_LEVELS = ("public", "internal", "closed")
@@ -50,7 +50,7 @@ class PassageMetadata:
     file_hash: str = ""  # hash of the source file's bytes
 
     def to_chroma(self) -> dict[str, str | int]:
-        return asdict(self)
+        return dict(self.__dict__)  # flat fields only: no need for asdict's deep copy
 
     @classmethod
     def from_chroma(cls, meta: dict[str, Any] | None) -> PassageMetadata:
