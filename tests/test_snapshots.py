@@ -135,7 +135,7 @@ def test_get_keeps_the_order_asked_and_leaves_out_unknown_ids(store, tmp_path):
     SnapshotPublisher(store, root).publish()
     snapshot = SnapshotReader(root).current()
     ids = snapshot.select(np.ones(len(snapshot), dtype=bool))
-    wanted = [ids[3], "0" * 32, ids[0], "not-an-id", ids[2]]
+    wanted = [ids[3], "0" * 32, ids[0], "not-an-id", ids[2], ids[1] + "ff"]
     got = snapshot.get(wanted)
     assert [p.chunk_id for p in got] == [ids[3], ids[0], ids[2]]
     stored = {p.chunk_id: p for p in store.get(ids)}

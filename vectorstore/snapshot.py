@@ -154,14 +154,14 @@ class Snapshot:
 
     def rows(self, chunk_ids: list[str]) -> list[int]:
         """Rows of these ids, in the order asked; unknown ids are left out."""
-        if not chunk_ids or not len(self):
+        width = self._ids.dtype.itemsize
+        # an id longer than any stored one is unknown (numpy would cut it to a stored prefix)
+        known = [c.encode("ascii", "replace") for c in chunk_ids if len(c) <= width]
+        if not known or not len(self):
             return []
-        wanted = np.asarray(
-            [c.encode("ascii", "replace") for c in chunk_ids], dtype=self._ids.dtype
-        )
+        wanted = np.asarray(known, dtype=self._ids.dtype)
         order = self._id_order
-        pos = np.searchsorted(self._sorted_ids, wanted)
-        pos = np.minimum(pos, len(order) - 1)
+        pos = np.minimum(np.searchsorted(self._sorted_ids, wanted), len(order) - 1)
         rows = order[pos]
         return [int(r) for r, w in zip(rows, wanted, strict=True) if self._ids[r] == w]
 
