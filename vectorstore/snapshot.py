@@ -118,9 +118,9 @@ class Snapshot:
     def ints(self, name: str) -> np.ndarray:
         return self._ints[name]
 
-    def column(self, name: str) -> np.ndarray:
-        """A text column decoded (for the rows a mask selects, index it first)."""
-        return np.asarray(self._values[name], dtype=object)[self._codes[name]]
+    def column(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """A text column's values at these rows."""
+        return np.asarray(self._values[name], dtype=object)[self._codes[name][rows]]
 
     @cached_property
     def committees(self) -> list[str]:
@@ -252,10 +252,10 @@ class Snapshot:
         if not keep.any():
             return Summary()
         rows = np.flatnonzero(keep)
-        source = self.column("source")[rows]
-        doc_id = self.column("doc_id")[rows]
-        committee = self.column("committee")[rows]
-        doc_type = self.column("doc_type")[rows]
+        source = self.column("source", rows)
+        doc_id = self.column("doc_id", rows)
+        committee = self.column("committee", rows)
+        doc_type = self.column("doc_type", rows)
         ordinals = np.asarray(self._ints["date_ordinal"][rows])
         dated = ordinals[ordinals > 0]
         docs = Counter(str(c) for c in dict(zip(doc_id, committee, strict=True)).values() if c)

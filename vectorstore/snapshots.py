@@ -45,8 +45,8 @@ def current_name(root: Path) -> str | None:
 
 
 class SnapshotPublisher:
-    """The write side: holds the writer lock while a store is written and publishes a new
-    snapshot when the writing is done."""
+    """The write side: the writer lock (held by an ingest for its whole run, see
+    `ingest.pipeline.Ingestor.run`) and publishing a new snapshot when the writing is done."""
 
     def __init__(
         self, store: PassageStore, root: Path, decompound: bool = False, keep: int = KEEP
@@ -90,16 +90,6 @@ class SnapshotPublisher:
                     self._fh = None
         finally:
             self._thread_lock.release()
-
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
-        """Around a run that writes the store: one writer at a time, then one publish (also
-        after a failed run: the snapshot must describe what the store now holds)."""
-        with self.locked():
-            try:
-                yield
-            finally:
-                self.publish_if_stale()
 
     # -- publishing -----------------------------------------------------------------------------
 
