@@ -3,7 +3,7 @@
 Dense and BM25 search apply the same mask before ranking, so a filtered search ranks only
 allowed passages and a public caller never receives a closed one. Access fails closed: an
 unknown level asked for is refused, and a passage whose level is missing or unknown counts as
-closed (the snapshot records it so).
+closed (`PassageMetadata.from_chroma` reads it so).
 """
 
 from __future__ import annotations
@@ -23,11 +23,6 @@ def allowed_access(level: str) -> list[str]:
     if not isinstance(level, str) or level not in ACCESS_LEVELS:
         raise AccessLevelError(f"Ukendt adgangsniveau {level!r}; brug {', '.join(ACCESS_LEVELS)}.")
     return list(ACCESS_LEVELS[: ACCESS_LEVELS.index(level) + 1])
-
-
-def passage_access(value: object) -> str:
-    """A passage's level as stored: missing or unknown counts as closed."""
-    return value if isinstance(value, str) and value in ACCESS_LEVELS else "closed"
 
 
 class Columns(Protocol):

@@ -44,6 +44,28 @@ class Summary:
     per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+class SentenceTable:
+    """The stored vectors of a snapshot's sentences, by `vectorstore.sentences.sentence_key`
+    (sorted keys, searched by bisection); also read alone by the next publish."""
+
+    def __init__(self, folder: Path) -> None:
+        self._keys = np.load(folder / "sentence_keys.npy", mmap_mode="r")
+        self._vectors = np.load(folder / "sentence_vectors.npy", mmap_mode="r")
+
+    def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Keys without a vector are left out (a store from before sentence vectors has none)."""
+        if not keys or not len(self._keys):
+            return {}
+        wanted = np.asarray([k.encode("ascii") for k in keys], dtype=self._keys.dtype)
+        pos = np.minimum(np.searchsorted(self._keys, wanted), len(self._keys) - 1)
+        hit = self._keys[pos] == wanted
+        return {
+            key: np.asarray(self._vectors[p])
+            for key, p, ok in zip(keys, pos, hit, strict=True)
+            if ok
+        }
+
+
 class Snapshot:
     """Read side of one snapshot folder; every file is opened (mapped) when it is loaded, so a
     snapshot pruned from disk later keeps working for the questions still using it."""
@@ -65,8 +87,7 @@ class Snapshot:
             self._sorted_ids = self._load("sorted_ids.npy")
             self._offsets = self._load("offsets.npy")
             self.doc_freq = self._load("doc_freq.npy")
-            self._sentence_keys = self._load("sentence_keys.npy")
-            self._sentence_vectors = self._load("sentence_vectors.npy")
+            self.sentences = SentenceTable(self.folder)
             self.vocab: dict[str, int] = json.loads((self.folder / "vocab.json").read_text("utf-8"))
             with (self.folder / "passages.jsonl").open("rb") as fh:
                 size = (self.folder / "passages.jsonl").stat().st_size
@@ -177,18 +198,7 @@ class Snapshot:
         )
 
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
-        """Stored vectors of these sentence keys (`vectorstore.sentences.sentence_key`);
-        keys without one are left out (a store from before sentence vectors has none)."""
-        if not keys or not len(self._sentence_keys):
-            return {}
-        wanted = np.asarray([k.encode("ascii") for k in keys], dtype=self._sentence_keys.dtype)
-        pos = np.minimum(np.searchsorted(self._sentence_keys, wanted), len(self._sentence_keys) - 1)
-        hit = self._sentence_keys[pos] == wanted
-        return {
-            key: np.asarray(self._sentence_vectors[p])
-            for key, p, ok in zip(keys, pos, hit, strict=True)
-            if ok
-        }
+        return self.sentences.vectors(keys)
 
     def select(self, mask: np.ndarray) -> list[str]:
         return [self.chunk_id(int(i)) for i in np.flatnonzero(mask)]

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.filters import passage_access
 from vectorstore.lexical import DanishAnalyzer, Decompounder, lexical_text
 from vectorstore.sentences import passage_sentences, sentence_key
 from vectorstore.snapshot import FORMAT, INT_COLUMNS, TEXT_COLUMNS
@@ -31,9 +30,8 @@ def write_snapshot(
     sentences: SentenceLookup | None = None,
 ) -> int:
     """Write the snapshot of `passages` ((StoredPassage, vector) pairs) into `folder`; returns
-    the number of passages. Passages with a missing or unknown access level are recorded as
-    closed. `sentences` gives the stored vectors of sentence keys: the snapshot carries those
-    of its passages' sentences, so answers never read the store's vectors."""
+    the number of passages. `sentences` gives the stored vectors of sentence keys: the
+    snapshot carries those of its passages' sentences, so answers never read the store's."""
     import bm25s
     from bm25s.tokenization import Tokenized
 
@@ -50,8 +48,7 @@ def write_snapshot(
     dim = 0
     with (folder / "passages.jsonl").open("wb") as out:
         for passage, vector in passages:
-            m = passage.metadata
-            m.access = passage_access(m.access)
+            m = passage.metadata  # access already fails closed (PassageMetadata.from_chroma)
             for name in TEXT_COLUMNS:
                 value = str(getattr(m, name) or "")
                 codes[name].append(values[name].setdefault(value, len(values[name])))
@@ -119,18 +116,22 @@ def write_snapshot(
         "compound_parts": sorted(decompounder.known) if decompounder else None,
     }
     _write_json(folder / "manifest.json", manifest)  # last: a folder with it is complete
-    for sub in (folder / "bm25", folder):
-        if sub.is_dir():
-            for file in sub.iterdir():
-                if file.is_file() and sub.name == "bm25":
-                    fsync_path(file)
-            fsync_path(sub)
+    if (folder / "bm25").is_dir():  # bm25s writes its own files: synced here
+        for file in (folder / "bm25").iterdir():
+            fsync_path(file)
+        fsync_path(folder / "bm25")
+    fsync_path(folder)
     return len(ids)
 
 
 def _write_json(path: Path, data) -> None:
+    write_synced(path, json.dumps(data, ensure_ascii=False))
+
+
+def write_synced(path: Path, text: str) -> None:
+    """A text file written and fsynced (before it is renamed into place or relied on)."""
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False)
+        fh.write(text)
         _sync(fh)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import threading
@@ -30,8 +31,8 @@ import numpy as np
 from vectorstore.errors import IndexMissingError, SnapshotError
 from vectorstore.lexical import DanishAnalyzer
 from vectorstore.protocols import PassageStore
-from vectorstore.snapshot import Snapshot
-from vectorstore.snapshot_build import fsync_path, write_snapshot
+from vectorstore.snapshot import SentenceTable, Snapshot
+from vectorstore.snapshot_build import fsync_path, write_snapshot, write_synced
 
 CURRENT = "CURRENT"
 KEEP = 3  # published snapshots kept on disk (readers still on an older one keep its mapping)
@@ -136,10 +137,7 @@ class SnapshotPublisher:
                 tmp.rename(self.root / name)
                 fsync_path(self.root)
                 pointer = self.root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
-                with pointer.open("w", encoding="utf-8") as fh:
-                    fh.write(name)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                write_synced(pointer, name)
                 os.replace(pointer, self.root / CURRENT)
                 fsync_path(self.root)
             finally:
@@ -157,11 +155,11 @@ class SnapshotPublisher:
         previous = None
         name = current_name(self.root)
         if name is not None:
-            with contextlib.suppress(SnapshotError):
-                previous = Snapshot(self.root / name, _analyzer())
+            with contextlib.suppress(OSError, ValueError):
+                previous = SentenceTable(self.root / name)
 
         def lookup(keys: list[str]) -> dict[str, np.ndarray]:
-            found = previous.sentence_vectors(keys) if previous is not None else {}
+            found = previous.vectors(keys) if previous is not None else {}
             found.update(self.store.sentences.vectors([k for k in keys if k not in found]))
             return found
 
@@ -180,8 +178,6 @@ class SnapshotPublisher:
 
 
 def _manifest_generation(folder: Path) -> str:
-    import json
-
     return str(json.loads((folder / "manifest.json").read_text("utf-8"))["store_generation"])
 
 
