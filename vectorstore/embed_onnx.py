@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorstore.e5_folder import E5_PROMPTS, SPM_FILE, WORD_BLOCKS, WORD_EMBEDDINGS
+from vectorstore.e5_weights import QK, dequantize_q4_0
 from vectorstore.embeddings import ReferentEmbeddings, read_model_identity
 from vectorstore.errors import EmbedderUnavailableError
 
@@ -37,15 +38,8 @@ def memmap_tensor(path: Path, name: str) -> np.ndarray:
     if entry["dtype"] != "F32":
         raise EmbedderUnavailableError(f"{name} in {path} is {entry['dtype']}, not F32.")
     start, _ = entry["data_offsets"]
-    with open(path, "rb") as handle:
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    # a query reads a few scattered rows: without this the kernel reads ahead around each
-    # one and most of the 384 MB table ends up resident after a hundred questions
-    mapped.madvise(mmap.MADV_RANDOM)
-    shape = tuple(entry["shape"])
-    count = int(np.prod(shape))
-    return np.frombuffer(mapped, dtype="<f4", count=count, offset=8 + header_len + start).reshape(
-        shape
+    return np.memmap(
+        path, dtype="<f4", mode="r", offset=8 + header_len + start, shape=tuple(entry["shape"])
     )
 
 
@@ -53,20 +47,17 @@ class PackedRows:
     """Rows of a Q4_0 matrix, memory-mapped and dequantised on demand (`rows[ids]`)."""
 
     def __init__(self, path: Path, cols: int) -> None:
-        from vectorstore.e5_weights import QK, dequantize_q4_0
-
         with open(path, "rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         self._map.madvise(mmap.MADV_RANDOM)  # scattered rows: no read-ahead
         self.cols = cols
-        self._row_bytes = cols // QK * 18  # a block: fp16 scale + 16 bytes of nibbles
-        self._blocks = np.frombuffer(self._map, dtype=np.uint8).reshape(-1, self._row_bytes)
-        self._dequantize = dequantize_q4_0
+        row_bytes = cols // QK * (2 + QK // 2)  # a block: fp16 scale + QK/2 bytes of nibbles
+        self._blocks = np.frombuffer(self._map, dtype=np.uint8).reshape(-1, row_bytes)
 
     def __getitem__(self, ids: np.ndarray) -> np.ndarray:
         ids = np.asarray(ids)
         raw = np.ascontiguousarray(self._blocks[ids.ravel()])
-        return self._dequantize(raw.tobytes(), ids.size, self.cols)
+        return dequantize_q4_0(raw.tobytes(), ids.size, self.cols)
 
 
 class UnigramTokenizer:

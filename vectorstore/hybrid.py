@@ -50,7 +50,7 @@ class HybridSearcher:
         lexical_weight: float = 1.0,
         expand_documents: int = 1,
     ) -> None:
-        self.store = store  # for the embedder (query vectors) and sentence vectors
+        self.store = store  # for its embedder (query vectors); passages come from snapshots
         self.snapshots = snapshots
         self.candidates = candidates
         self.rrf_k = rrf_k
