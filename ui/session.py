@@ -103,10 +103,11 @@ def backend() -> Backend | None:
 
 
 @st.cache_resource(show_spinner="Forbereder indlæsningen …", max_entries=8)
-def _new_store_ingestor(key: str, _settings: Settings):
-    from ui.factory import build_ingestor
+def _new_store(key: str, _settings: Settings):
+    """A store created for the first upload (before it, `backend()` has none to share)."""
+    from ui.factory import build_store
 
-    return build_ingestor(_settings)
+    return build_store(_settings, create=True)
 
 
 def ingestor(access: str):
@@ -119,7 +120,7 @@ def ingestor(access: str):
 
     s = settings()
     found = backend()
-    store = found.store if found is not None else _new_store_ingestor(settings_key(s), s).store
+    store = found.store if found is not None else _new_store(settings_key(s), s)
     return build_ingestor(s, store, access)
 
 
