@@ -33,9 +33,11 @@ _ONWARD = re.compile(
     r"\b(?:over ?for|til)\s+(?P<body>Byrådet|[A-ZÆØÅ][\w-]*udvalget)",
     re.IGNORECASE,
 )
-MAX_STATEMENTS = 4  # the best sentence of each of the top passages, and the best one left
+MAX_STATEMENTS = 5  # the best sentence of each of the top passages, and the best ones left
 DECISION_STATEMENTS = 1  # of a leading decision block, counted beyond MAX_STATEMENTS
+FOLLOW_FROM_WORDS = 15  # only a short (topic) sentence is followed by the next one
 FOLLOW_ON_WORDS = 55  # a sentence and the next one are quoted together up to this length
+PER_DOCUMENT = 3  # statements from one document while other documents compete
 LEAD_PASSAGES = 3  # passages whose best sentence goes in first
 MEANING_PASSAGES = 3  # the passages whose sentences tell how well the question is answered
 
@@ -58,7 +60,9 @@ class ExtractiveComposer:
         max_statements: int = MAX_STATEMENTS,
         lead_passages: int = LEAD_PASSAGES,
         follow_on: bool = True,
+        per_document: int = PER_DOCUMENT,
     ) -> None:
+        self.per_document = per_document
         self.max_statements = max_statements
         self.lead_passages = lead_passages
         self.follow_on = follow_on
@@ -110,9 +114,9 @@ class ExtractiveComposer:
         for c in chosen:
             doc = c.hit.metadata.doc_id or c.hit.chunk_id
             per_doc[doc] = per_doc.get(doc, 0) + 1
-        # two statements per document while others compete; one document found: all its own
+        # a few statements per document while others compete; one document found: all its own
         docs = {h.metadata.doc_id or h.chunk_id for h in hits}
-        per_doc_cap = 2 if len(docs) > 1 else budget
+        per_doc_cap = self.per_document if len(docs) > 1 else budget
         leads = 0
         for rank in range(1, len(hits) + 1):
             if leads == self.lead_passages or len(chosen) >= budget:
@@ -244,7 +248,7 @@ def _with_next(cand: Candidate, ranked: list[Candidate], chosen: list[Candidate]
     """The sentence with the one after it in the same section, while both stay short: a
     topic sentence ("Kommunen havde i 2003-2007 en tilskudspulje …") is often followed by
     what came of it ("I alt modtog ca. 400 boliger tilskud …")."""
-    if cand.is_decision or len(cand.sentence.split()) > FOLLOW_ON_WORDS:
+    if cand.is_decision or len(cand.sentence.split()) > FOLLOW_FROM_WORDS:
         return cand
     same = [c for c in ranked if c.hit.chunk_id == cand.hit.chunk_id and c.section == cand.section]
     same.sort(key=lambda c: cand.hit.text.find(c.sentence))
