@@ -35,7 +35,7 @@ _ONWARD = re.compile(
 )
 MAX_STATEMENTS = 5  # the best sentence of each of the top passages, and the best ones left
 DECISION_STATEMENTS = 1  # of a leading decision block, counted beyond MAX_STATEMENTS
-FOLLOW_FROM_WORDS = 15  # only a short (topic) sentence is followed by the next one
+FOLLOW_FROM_WORDS = 20  # only a short (topic) sentence is followed by the next one
 FOLLOW_ON_WORDS = 55  # a sentence and the next one are quoted together up to this length
 PER_DOCUMENT = 3  # statements from one document while other documents compete
 LEAD_PASSAGES = 3  # passages whose best sentence goes in first

@@ -237,3 +237,56 @@ def test_an_outcome_still_pending_says_where_the_decision_lies(example_searcher)
         "Hvad kom der ud af sagen om svømmehallen?", [*hits, decided], index
     )
     assert "Den endelige beslutning" not in later.text
+
+
+def _passage(n: int, doc: str, text: str):
+    from vectorstore.records import Hit, PassageMetadata
+
+    meta = PassageMetadata(
+        source=f"{doc}.json", doc_id=doc, committee="Kultur- og Fritidsudvalget",
+        meeting_date="2025-04-28", date_ordinal=date(2025, 4, 28).toordinal(),
+        case_number=f"25-00{n}", item_title=f"Sag {n}", section="Sagsbeskrivelse",
+        item_number=str(n),
+    )  # fmt: skip
+    return Hit(f"c{n}", text, meta, 1.0)
+
+
+def test_one_document_gives_at_most_three_statements_while_others_compete(example_searcher):
+    from assistant.compose_extractive import ExtractiveComposer
+
+    best = [
+        "Svømmehallen i Lindbæk får et nyt bassin på 25 meter.",
+        "Svømmehallen i Lindbæk får også en ny sauna.",
+        "Svømmehallen i Lindbæk åbner igen i 2027.",
+        "Svømmehallen i Lindbæk får et varmtvandsbassin.",
+        "Svømmehallen i Lindbæk får en ny café.",
+    ]
+    hits = [
+        _passage(1, "d1", " ".join(best)),
+        _passage(2, "d2", "Svømmehallen i Tune holder lukket i juli."),
+        _passage(3, "d3", "Svømmehallen i Karlslunde får nye omklædningsrum."),
+    ]
+    index = example_searcher[0].snapshots.current()
+    composed = ExtractiveComposer(max_statements=6, follow_on=False).compose(
+        "Hvad sker der med svømmehallen i Lindbæk?", hits, index
+    )
+    assert sum(s in composed.text for s in best) == 3  # more than its best, never all
+    assert [c.chunk_id for c in composed.citations] == ["c1", "c2", "c3"]
+
+
+def test_only_a_short_sentence_is_quoted_with_the_next_one(example_searcher):
+    from assistant.compose_extractive import ExtractiveComposer
+
+    short = "Svømmehallen i Lindbæk fik en tilskudspulje. I alt fik 400 børn svømmeundervisning."
+    long = (
+        "Svømmehallen i Lindbæk fik i perioden fra 2003 til 2007 en stor tilskudspulje fra "
+        "kommunen og fra en række private fonde til svømning for børn. I alt fik 400 børn "
+        "svømmeundervisning."
+    )
+    index = example_searcher[0].snapshots.current()
+    question = "Hvad fik svømmehallen i Lindbæk af tilskudspulje?"
+    for text, follows in ((short, True), (long, False)):
+        composed = ExtractiveComposer(max_statements=1).compose(
+            question, [_passage(1, "d1", text)], index
+        )
+        assert ("400 børn" in composed.text) is follows
