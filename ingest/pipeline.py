@@ -71,9 +71,18 @@ class IngestOptions:
 
 @dataclass(frozen=True)
 class DiscoveredFile:
+    """A file to ingest and the source name it is stored under.
+
+    Files found in a folder are named by their path relative to it. An upload is named by the
+    app (`uploads/<date>/<name>`) and carries who uploaded it; it never replaces a document by
+    name, only by an explicit `replaces` (a logged-in staff member's choice).
+    """
+
     path: Path
     root: Path
     source: str
+    uploaded_by: str = ""
+    replaces: bool = False
 
 
 def discover(paths: Iterable[str | Path]) -> list[DiscoveredFile]:
@@ -118,8 +127,12 @@ class Ingestor:
         self.publisher = publisher
 
     def run(
-        self, paths: Sequence[str | Path], prune: bool = False, progress: Progress | None = None
+        self,
+        paths: Sequence[str | Path | DiscoveredFile],
+        prune: bool = False,
+        progress: Progress | None = None,
     ) -> IngestReport:
+        """Ingest files and folders (and named files such as uploads) and report each file."""
         if self.publisher is None:
             return self._run(paths, prune, progress)
         progress = progress or _NoProgress()
@@ -141,7 +154,9 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self._deleted = False  # passages deleted in this run: their sentences may be orphans
-        files = discover(paths)
+        named = [p for p in paths if isinstance(p, DiscoveredFile)]
+        paths = [p for p in paths if not isinstance(p, DiscoveredFile)]
+        files = named + discover(paths)
         progress.files_total(len(files))
         known = {record.source: record for record in self.catalog.all()}
         if prune:
@@ -167,6 +182,14 @@ class Ingestor:
         except OSError as exc:
             return FileResult(file.source, "failed", reason=f"Filen kunne ikke læses: {exc}")
         previous = known.get(file.source)
+        if previous is not None and file.uploaded_by and not file.replaces:
+            return FileResult(
+                file.source,
+                "failed",
+                reason="Der findes allerede et dokument med dette navn; "
+                "en upload erstatter aldrig et andet dokument.",
+                code="exists",
+            )
         if (
             previous is not None
             and previous.file_hash == digest
@@ -236,11 +259,23 @@ class Ingestor:
             signature=signature_hex(sig) if sig is not None else "",
             access=self.options.default_access,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            path=str(file.path.absolute()),
+            uploaded_by=file.uploaded_by,
         )
         self.catalog.put(record)
         known[file.source] = record
-        status = "updated" if previous is not None else "indexed"
-        return FileResult(file.source, status, len(prepared), len(passages))
+        if previous is None:
+            return FileResult(file.source, "indexed", len(prepared), len(passages))
+        if file.replaces or previous.root != record.root:  # never replaced silently
+            return FileResult(
+                file.source,
+                "replaced",
+                len(prepared),
+                len(passages),
+                replaced=previous.file_path,
+                path=record.path,
+            )
+        return FileResult(file.source, "updated", len(prepared), len(passages))
 
     def _rendition_of(
         self, doc: PreparedDocument, sig: np.ndarray, source: str, known: dict[str, FileRecord]
@@ -284,6 +319,8 @@ class Ingestor:
             alternate_of=original,
             access=self.options.default_access,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            path=str(file.path.absolute()),
+            uploaded_by=file.uploaded_by,
         )
         self.catalog.put(record)
         known[file.source] = record
@@ -336,7 +373,11 @@ class Ingestor:
     ) -> None:
         """Forget files that were ingested from these folders and are gone now."""
         present = {f.source for f in files}
-        gone = [r for r in known.values() if r.root in roots and r.source not in present]
+        gone = [
+            r
+            for r in known.values()
+            if r.root in roots and r.source not in present and not r.uploaded_by
+        ]
         gone_sources = {r.source for r in gone}
         for record in gone:
             self.store.delete_source(record.source)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-STATUSES = ("indexed", "updated", "unchanged", "alternate", "failed", "pruned")
+STATUSES = ("indexed", "updated", "replaced", "unchanged", "alternate", "failed", "pruned")
+
+_WRITTEN = frozenset({"indexed", "updated", "replaced"})
 
 
 @dataclass
@@ -17,6 +19,8 @@ class FileResult:
     reason: str = ""  # Danish, for failed files
     code: str = ""  # machine-readable failure kind
     alternate_of: str = ""
+    replaced: str = ""  # for "replaced": the file the document was read from before this run
+    path: str = ""  # for "replaced": the file it is read from now
 
 
 @dataclass
@@ -42,11 +46,11 @@ class IngestReport:
 
     @property
     def documents(self) -> int:
-        return sum(f.documents for f in self.files if f.status in {"indexed", "updated"})
+        return sum(f.documents for f in self.files if f.status in _WRITTEN)
 
     @property
     def passages(self) -> int:
-        return sum(f.passages for f in self.files if f.status in {"indexed", "updated"})
+        return sum(f.passages for f in self.files if f.status in _WRITTEN)
 
     @property
     def failed(self) -> list[FileResult]:
@@ -55,7 +59,7 @@ class IngestReport:
     @property
     def ingested_anything(self) -> bool:
         counts = self.by_status()
-        return any(counts[s] for s in ("indexed", "updated", "unchanged", "alternate"))
+        return any(counts[s] for s in ("indexed", "updated", "replaced", "unchanged", "alternate"))
 
     def summary(self) -> dict[str, int | float]:
         counts = self.by_status()

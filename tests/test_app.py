@@ -8,6 +8,7 @@ import shutil
 import socket
 import statistics
 import threading
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -303,12 +304,16 @@ def test_upload_page_checks_ingests_and_reports(app, app_store, tmp_path, monkey
     report = at.session_state["upload_report"]
     status = {f.source: (f.status, f.reason) for f in report.files}
     # the file is not in the store yet (not among APP_FILES): it is indexed, not "unchanged"
-    assert status["Teknik-og-Miljøudvalget_referat_2024-04-03.txt"] == ("indexed", "")
+    day = date.today().isoformat()
+    assert status[f"uploads/{day}/Teknik-og-Miljøudvalget_referat_2024-04-03.txt"] == (
+        "indexed",
+        "",
+    )
     assert "tom" in status["tom.txt"][1]
     assert "understøttes ikke" in status["regneark.xlsx"][1]
     assert "ikke en PDF" in status["falsk.pdf"][1]
-    assert status["beskadiget.docx"][0] == "failed"
-    saved = sorted(p.name for p in (tmp_path / "uploads").iterdir())
+    assert status[f"uploads/{day}/beskadiget.docx"][0] == "failed"
+    saved = sorted(p.name for p in (tmp_path / "uploads" / day).iterdir())
     assert saved == ["Teknik-og-Miljøudvalget_referat_2024-04-03.txt"], "only good files stay"
     assert "Afvist" in page_text(at)
     at.switch_page("pages/library.py").run()
@@ -342,7 +347,9 @@ def test_upload_checks_and_safe_names(tmp_path):
     saved, rejected = save_uploads(
         [Fake("../ud.txt", b"Referat"), Fake("kæmpe.pdf", b"", size=10**9)], tmp_path / "u", 25 * mb
     )
-    assert [p.name for p in saved] == ["ud.txt"] and saved[0].parent == tmp_path / "u"
+    day = date.today().isoformat()
+    assert [f.source for f in saved] == [f"uploads/{day}/ud.txt"]
+    assert saved[0].path.parent == (tmp_path / "u" / day) and saved[0].uploaded_by == "anonym"
     assert not (tmp_path / "ud.txt").exists()
     assert len(rejected) == 1 and "grænsen" in rejected[0].reason
 

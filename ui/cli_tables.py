@@ -76,6 +76,7 @@ def print_report(report) -> None:
     for label, value in [
         ("Filer", s["files"]),
         ("Nye / opdaterede dokumenter", report.documents),
+        ("Erstattet (samme kilde fra en anden fil)", s["replaced"]),
         ("Passager skrevet", report.passages),
         ("Uændrede filer (sprunget over)", s["unchanged"]),
         ("Alternative udgaver", s["alternate"]),
@@ -95,6 +96,15 @@ def print_report(report) -> None:
         for f in alternates:
             alt.add_row(f.source, f.alternate_of)
         out.print(alt)
+    replaced = [f for f in report.files if f.status == "replaced"]
+    if replaced:
+        table = Table(title="Erstattede dokumenter (samme kilde, en anden fil)")
+        table.add_column("Kilde")
+        table.add_column("Før")
+        table.add_column("Nu")
+        for f in replaced:
+            table.add_row(f.source, f.replaced, f.path)
+        out.print(table)
     if report.failed:
         bad = Table(title="Filer der ikke kunne indlæses")
         bad.add_column("Fil")

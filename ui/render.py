@@ -19,6 +19,7 @@ CONTEXT_CHARS = 280  # text shown around the cited sentence on a collapsed card
 STATUS_DA = {
     "indexed": "Indlæst",
     "updated": "Opdateret",
+    "replaced": "Erstattet",
     "unchanged": "Uændret (allerede indlæst)",
     "alternate": "Anden udgave af et indlæst dokument",
     "failed": "Afvist",
@@ -155,9 +156,9 @@ def source_file(catalog, source: str) -> Path | None:
         record = catalog.get(source)
     except Exception:
         return None
-    if record is None or not record.root:
+    if record is None or not (record.path or record.root):
         return None
-    path = Path(record.root) / source
+    path = Path(record.file_path)
     return path if path.is_file() else None
 
 
@@ -268,6 +269,8 @@ class ProgressBar:
 
 
 def _remark(f: FileResult) -> str:
+    if f.replaced:
+        return f"Erstattede dokumentet fra {f.replaced}"
     return f.reason or (f"Samme dokument som {f.alternate_of}" if f.alternate_of else "")
 
 

@@ -1,5 +1,9 @@
 """Uploads: check size, type and name before anything is written, then ingest what passed.
 
+An upload is a document of its own: it is named `uploads/<date>/<name>` (a number added when
+the name is taken), recorded with who uploaded it, and never replaces a document by name.
+Replacing a document is a logged-in staff member's explicit choice (`replacement`).
+
 Nothing here imports Streamlit: an upload is anything with `.name`, `.size` and `.getvalue()`,
 so the checks are tested without a browser. A rejected file becomes a failed `FileResult`, and
 the page shows it in the same report as the files the pipeline rejected.
@@ -7,16 +11,24 @@ the page shows it in the same report as the files the pipeline rejected.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from ingest.pipeline import DiscoveredFile
 from ingest.report import FileResult, IngestReport
 from ui.config import Settings
+
+log = logging.getLogger("referent.uploads")
+UPLOAD_NAMESPACE = "uploads"  # uploads are stored as uploads/<date>/<name>
+ANONYMOUS = "anonym"  # who uploaded, for a session that has not logged in
 
 # extension → what the first bytes must look like ("text": no NUL bytes)
 ALLOWED_TYPES = {
@@ -100,13 +112,38 @@ def check_upload(name: str, size: int, head: bytes, max_bytes: int) -> Checked:
     return Checked(name, safe)
 
 
+def _free_name(day_folder: Path, source_dir: str, name: str, taken: Callable[[str], bool]) -> str:
+    """`name`, or `name (2)`, `name (3)`, … : the first that is neither on disk nor a source."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in range(1, 10_000):
+        candidate = name if n == 1 else f"{stem} ({n}){suffix}"
+        if not (day_folder / candidate).exists() and not taken(f"{source_dir}/{candidate}"):
+            return candidate
+    raise OSError(f"no free name for {name} in {day_folder}")
+
+
 def save_uploads(
-    files: Sequence[Upload], folder: Path, max_bytes: int
-) -> tuple[list[Path], list[FileResult]]:
-    """Write the files that pass the checks; the others become failed results with a reason."""
-    saved: dict[str, Path] = {}
-    rejected: list[FileResult] = []
+    files: Sequence[Upload],
+    folder: Path,
+    max_bytes: int,
+    *,
+    uploaded_by: str = ANONYMOUS,
+    taken: Callable[[str], bool] = lambda source: False,
+    today: date | None = None,
+) -> tuple[list[DiscoveredFile], list[FileResult]]:
+    """Write the files that pass the checks; the others become failed results with a reason.
+
+    Each file is kept as `<folder>/<date>/<name>` and named `uploads/<date>/<name>` in the
+    store, with a number added when that name is taken (on disk or by `taken`): an upload
+    is always a document of its own and never replaces one by having the same name.
+    """
+    day = (today or date.today()).isoformat()
+    source_dir = f"{UPLOAD_NAMESPACE}/{day}"
     folder = Path(folder)
+    day_folder = folder / day
+    saved: list[DiscoveredFile] = []
+    chosen: set[str] = set()
+    rejected: list[FileResult] = []
     for upload in files:
         size = int(getattr(upload, "size", 0) or 0)
         if size > max_bytes:  # decided before the content is even looked at
@@ -117,40 +154,68 @@ def save_uploads(
         if not checked.ok:
             rejected.append(FileResult(checked.original, "failed", reason=checked.reason))
             continue
-        if checked.name in saved:
+        if checked.name in chosen:
             rejected.append(
                 FileResult(checked.original, "failed", reason="Samme filnavn er valgt to gange.")
             )
             continue
-        target = (folder / checked.name).resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-        if target.parent != folder.resolve():  # belt and braces after safe_name
-            rejected.append(FileResult(checked.original, "failed", reason="Ugyldigt filnavn."))
-            continue
-        tmp = target.with_name(f".{uuid.uuid4().hex}.part")
+        chosen.add(checked.name)
         try:
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            day_folder.mkdir(parents=True, exist_ok=True)
+            name = _free_name(day_folder, source_dir, checked.name, taken)
+            target = (day_folder / name).resolve()
+            if target.parent != day_folder.resolve():  # belt and braces after safe_name
+                rejected.append(FileResult(checked.original, "failed", reason="Ugyldigt filnavn."))
+                continue
+            _write_new(target, data)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            reason = f"Filen kunne ikke gemmes: {exc.strerror}"
+            reason = f"Filen kunne ikke gemmes: {exc.strerror or exc}"
             rejected.append(FileResult(checked.original, "failed", reason=reason))
             continue
-        saved[checked.name] = target
-    return list(saved.values()), rejected
+        source = f"{source_dir}/{name}"
+        log.info("upload %s saved as %s by %s", checked.original, source, uploaded_by)
+        saved.append(DiscoveredFile(target, folder.resolve(), source, uploaded_by=uploaded_by))
+    return saved, rejected
 
 
-def ingest_uploads(ingestor, paths: Sequence[Path], rejected: list[FileResult], progress=None):
+def replacement(
+    upload: Upload, folder: Path, max_bytes: int, source: str, staff: str
+) -> tuple[DiscoveredFile | None, FileResult | None]:
+    """A staff member's explicit replacement of the document at `source` with `upload`.
+
+    The file is kept with the other uploads; the document keeps its source name, so its
+    citations, briefings and case history go on pointing at it.
+    """
+    saved, rejected = save_uploads([upload], folder, max_bytes, uploaded_by=staff)
+    if rejected:
+        return None, rejected[0]
+    log.info("document %s replaced by %s with %s", source, staff, saved[0].path)
+    new = saved[0]
+    return DiscoveredFile(new.path, new.root, source, uploaded_by=staff, replaces=True), None
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{uuid.uuid4().hex}.part")
+    try:
+        tmp.write_bytes(data)
+        os.link(tmp, target)  # fails if the name was taken meanwhile: never overwrites
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def ingest_uploads(
+    ingestor, files: Sequence[DiscoveredFile], rejected: list[FileResult], progress=None
+) -> IngestReport:
     """Ingest the saved files; files the pipeline rejects are removed from the upload folder."""
     from ingest.errors import IngestError
 
-    report = ingestor.run(list(paths), progress=progress) if paths else IngestReport()
-    by_name = {p.name: p for p in paths}
+    if not files and not rejected:
+        raise IngestError("Vælg en eller flere filer.")
+    report = ingestor.run(list(files), progress=progress) if files else IngestReport()
+    by_source = {f.source: f.path for f in files}
     for result in report.failed:
-        path = by_name.get(result.source)
+        path = by_source.get(result.source)
         if path is not None:
             path.unlink(missing_ok=True)
     report.files = list(rejected) + report.files
-    if not paths and not rejected:
-        raise IngestError("Vælg en eller flere filer.")
     return report

@@ -36,6 +36,15 @@ class FileRecord:
     signature: str = ""  # MinHash of the text, hex; for near-duplicate renditions
     access: str = ""  # the level the file was ingested at ("" in older catalogs: public)
     ingested_at: str = ""
+    # where the file was read from; an upload's source is a name of its own
+    # ("uploads/<date>/<name>"), so root/source need not point at it ("" in older catalogs)
+    path: str = ""
+    uploaded_by: str = ""  # who uploaded it through the app ("" for files read from a folder)
+
+    @property
+    def file_path(self) -> str:
+        """The file this record was read from (older records know only root and source)."""
+        return self.path or f"{self.root.rstrip('/')}/{self.source}"
 
     @property
     def record_id(self) -> str:

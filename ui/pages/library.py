@@ -54,6 +54,7 @@ def file_rows(found: session.Backend, view: session.IndexView) -> tuple[list[dic
                 "Passager": seen["passages"],
                 "Fil": r.source,
                 "Indlæst": r.ingested_at[:10],
+                "Uploadet af": r.uploaded_by,
             }
         )
     return rows, alternates

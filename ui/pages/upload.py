@@ -9,6 +9,7 @@ from ui import render, session, uploads
 from ui.messages import danish_message
 from ui.session import LEVEL_LABELS
 from vectorstore.errors import VectorStoreError
+from vectorstore.filters import allowed_access
 
 # Streamlit's upload widget has English text of its own and no option to translate it; the
 # words are swapped by CSS (the original is shrunk away, the Danish put in its place).
@@ -37,7 +38,8 @@ def main() -> None:
     st.markdown(
         f"Upload {uploads.TYPE_LABEL}. Højst **{s.max_upload_mb} MB** pr. fil. "
         f"Dokumenter uden eget adgangsniveau gemmes som **{LEVEL_LABELS[level].lower()}**; "
-        "punkter mærket «Lukket» i mødeportalens filer forbliver lukkede."
+        "punkter mærket «Lukket» i mødeportalens filer forbliver lukkede. "
+        "En upload bliver altid et nyt dokument og erstatter aldrig et andet."
     )
     st.session_state.setdefault("uploader_round", 0)
     danish_uploader(s.max_upload_mb)
@@ -50,6 +52,7 @@ def main() -> None:
     )
     if st.button("Indlæs filerne", type="primary", disabled=not files, icon=":material/upload:"):
         run_ingest(files or [], level)
+    replace_section()
     report = st.session_state.get("upload_report")
     if report is not None:
         st.subheader("Resultat")
@@ -62,8 +65,22 @@ def main() -> None:
 
 def run_ingest(files, level: str) -> None:
     s = session.settings()
-    folder = uploads.upload_folder(s)
-    saved, rejected = uploads.save_uploads(files, folder, s.max_upload_mb * 1_000_000)
+    try:
+        found = session.backend()
+    except VectorStoreError as exc:
+        st.error(danish_message(exc))
+        return
+    saved, rejected = uploads.save_uploads(
+        files,
+        uploads.upload_folder(s),
+        s.max_upload_mb * 1_000_000,
+        uploaded_by=uploader(),
+        taken=lambda source: found is not None and found.catalog.get(source) is not None,
+    )
+    _ingest(saved, rejected, level)
+
+
+def _ingest(saved, rejected, level: str) -> None:
     try:
         progress = render.ProgressBar()
         ingestor = session.ingestor(level) if saved else None
@@ -74,6 +91,49 @@ def run_ingest(files, level: str) -> None:
     st.session_state["upload_report"] = report
     st.session_state["uploader_round"] += 1  # a fresh, empty file picker
     st.rerun()
+
+
+def uploader() -> str:
+    user = st.session_state.get("user")
+    return user["name"] if user else uploads.ANONYMOUS
+
+
+def replace_section() -> None:
+    """Staff replace a document they may see, by choice: the document keeps its name and level."""
+    if st.session_state.get("user") is None:
+        return
+    try:
+        found = session.backend()
+    except VectorStoreError:
+        return  # the upload above has shown why the store cannot be opened
+    if found is None:
+        return
+    allowed = allowed_access(session.access_level())
+    records = {
+        r.source: r
+        for r in found.catalog.all()
+        if r.status == "indexed" and (r.access or "public") in allowed
+    }
+    if not records:
+        return
+    s = session.settings()
+    with st.expander("Erstat et dokument", icon=":material/find_replace:"):
+        st.caption(
+            "Den nye fil erstatter dokumentets passager; dokumentet beholder navn og "
+            "adgangsniveau, og erstatningen registreres med dit brugernavn."
+        )
+        source = st.selectbox("Dokument", sorted(records), index=None, placeholder="Vælg …")
+        file = st.file_uploader(
+            "Ny udgave",
+            key=f"replacement-{st.session_state['uploader_round']}",
+            max_upload_size=s.max_upload_mb,
+        )
+        if st.button("Erstat dokumentet", disabled=not (source and file)):
+            new, rejected = uploads.replacement(
+                file, uploads.upload_folder(s), s.max_upload_mb * 1_000_000, source, uploader()
+            )
+            level = records[source].access or "public"
+            _ingest([new] if new else [], [rejected] if rejected else [], level)
 
 
 main()
