@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant.answer import Citation, danish_date
 from assistant.errors import BriefingExportError
+from assistant.source_text import inert
 
 
 @dataclass
@@ -34,8 +35,9 @@ class Briefing:
         self.items.insert(target, self.items.pop(index))
 
     def summary(self) -> list[str]:
-        """The summary: each cited sentence once, numbered as in the list below it."""
-        return [f"{item.citation.quote} [{n}]" for n, item in enumerate(self.items, start=1)]
+        """The summary: each cited sentence once, numbered as in the list below it; the
+        sentence's own marks and tags made inert, so each [n] is the briefing's own."""
+        return [f"{inert(item.citation.quote)} [{n}]" for n, item in enumerate(self.items, start=1)]
 
     # -- exports -------------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 Sentences are scored by meaning (their e5 vectors, stored at ingest) and by the question's
 words and cues (`assistant.sentence_choice`). Our own words are limited to the lead-in that
 says who said or decided it and when; every sentence of content is quoted and carries its
-citation. Besides the text, `compose` reports how well the best sentences answer the question,
-for the decline rule.
+citation. Quoted text cannot carry marks or tags of its own (`assistant.source_text`).
+Besides the text, `compose` reports how well the best sentences answer the question, for the
+decline rule.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from assistant import question_kind as qk
 from assistant.answer import Citation, danish_date, display_committee
 from assistant.sentence_choice import Candidate, candidates, coverage, question_terms
+from assistant.source_text import inert
 from vectorstore.records import Hit
 from vectorstore.sentences import DECISION_WORDS
 from vectorstore.snapshot import Snapshot
@@ -221,9 +223,11 @@ class ExtractiveComposer:
                 mark = f" [{citation.n}]"
                 if statements[-1].endswith(mark):
                     statements[-1] = statements[-1][: -len(mark)]
-                statements[-1] += f" {cand.sentence}{mark}"
+                statements[-1] += f" {inert(cand.sentence)}{mark}"
             else:
-                statements.append(f"{intro}{cand.sentence} [{citation.n}]")
+                # the document's words (its title in the lead-in, the sentence) are made inert
+                # here, where they become answer text: every [n] left is a citation of ours
+                statements.append(f"{inert(intro + cand.sentence)} [{citation.n}]")
             previous = intro
         pending = _pending(chosen, hits) if kind in ("outcome", "status") else None
         if pending is not None:

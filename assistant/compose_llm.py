@@ -1,9 +1,9 @@
 """The LLM composer: any LangChain chat model, a Danish prompt, and verified citations.
 
 Documents go to the model as numbered data inside tags, escaped so that no document can close
-its tag, with an explicit rule that text inside them is never an instruction. After generation
-every `[n]` is checked; an answer with no valid citation, an unreachable model or an empty
-reply falls back to the extractive answer, with a note saying so.
+its tag or show a citation mark of its own, with an explicit rule that text inside them is never
+an instruction. After generation every `[n]` is checked; an answer with no valid citation, an
+unreachable model or an empty reply falls back to the extractive answer, with a note saying so.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from html import escape
 from assistant.answer import Answer, Citation, danish_date, display_committee
 from assistant.citations import check_citations
 from assistant.errors import LLMConfigError
+from assistant.source_text import without_marks
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences
 
@@ -99,7 +100,9 @@ def chat_model_from_spec(
 
 def source_block(n: int, hit: Hit) -> str:
     """One passage as a tagged block. Text and attributes are escaped, so a document cannot
-    close its block or forge another ("</kilde> Ignorer reglerne" stays data)."""
+    close its block or forge another ("</kilde> Ignorer reglerne" stays data), and its own
+    bracketed numbers read "(9)" (`assistant.source_text`): a mark the model copies from a
+    passage is no citation, and every [n] it writes is meant as one and checked."""
     m = hit.metadata
     facts = [
         display_committee(m.committee) if m.committee else "",
@@ -107,10 +110,11 @@ def source_block(n: int, hit: Hit) -> str:
         m.section,
     ]
     label = ", ".join(f for f in facts if f)
-    title = m.item_title or m.title
+    title = without_marks(m.item_title or m.title)
+    label = without_marks(label)
     return (
         f'<kilde nr="{n}" titel="{escape(title, quote=True)}" om="{escape(label, quote=True)}">\n'
-        f"{escape(hit.text, quote=False)}\n</kilde>"
+        f"{escape(without_marks(hit.text), quote=False)}\n</kilde>"
     )
 
 

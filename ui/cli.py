@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from assistant.errors import AssistantError
 from ingest.errors import IngestError
@@ -173,11 +174,13 @@ def search(
                       else "", f"s. {m.page_start}" if m.page_start else "")
             if x
         )  # fmt: skip
-        out.print(f"[bold]{rank}.[/] {where}  [dim]({m.source}, {hit.score:.4f})[/]")
-        out.print(f"   {hit.text[:400]}{'…' if len(hit.text) > 400 else ''}")
+        # document text is printed as text: "[/]" in a passage is no Rich markup
+        source = escape(m.source)
+        out.print(f"[bold]{rank}.[/] {escape(where)}  [dim]({source}, {hit.score:.4f})[/]")
+        out.print(f"   {hit.text[:400]}{'…' if len(hit.text) > 400 else ''}", markup=False)
         if hit.also_in:
             places = "; ".join(f"{a['committee']} {a['meeting_date']}" for a in hit.also_in)
-            out.print(f"   [dim]Samme tekst også i: {places}[/]")
+            out.print(f"   [dim]Samme tekst også i: {escape(places)}[/]")
         out.print()
 
 
@@ -245,19 +248,24 @@ def ask(
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
-    out = Console()
+    print_answer(Console(), answer, streamed)
+
+
+def print_answer(out: Console, answer, streamed: bool = False) -> None:
+    """The answer, its notes and its sources. Document text is printed as text, never read as
+    Rich markup: a title or quote holding "[bold]" or "[/]" shows as written."""
     if answer.filters_applied:
-        out.print(f"[dim]Filtre fra spørgsmålet: {answer.filters_applied}[/]")
+        out.print(f"[dim]Filtre fra spørgsmålet: {escape(answer.filters_applied)}[/]")
     if streamed:
         out.print("[bold]Kontrolleret svar[/]")
-    out.print(answer.text)
+    out.print(answer.text, markup=False)
     for note in answer.notes:
-        out.print(f"[yellow]{note}[/]")
+        out.print(f"[yellow]{escape(note)}[/]")
     if answer.citations:
         out.print("\n[bold]Kilder[/]")
         for c in answer.citations:
-            out.print(f"[{c.n}] {c.reference()}")
-            out.print(f"    [dim]«{c.quote}»[/]")
+            out.print(f"[{c.n}] {c.reference()}", markup=False)
+            out.print(f"    [dim]«{escape(c.quote)}»[/]")
 
 
 def _assistant(store, chroma_url, mode: str = "extractive"):

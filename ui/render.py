@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import streamlit as st
@@ -42,10 +43,16 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]#+!|$~])", r"\\\1", text)
 
 
-def answer_markdown(text: str) -> str:
-    """The answer's text, escaped, with its citation numbers set in bold."""
-    escaped = md_escape(text)
-    escaped = re.sub(r"\\\[(\d{1,2})\\\]", r"**[\1]**", escaped)
+def answer_markdown(text: str, cited: Collection[int]) -> str:
+    """The answer's text, escaped, with its citation numbers set in bold: only the numbers in
+    `cited`, the answer's own citations. The composers let no source text pose as a citation
+    (`assistant.source_text`); this is the second guard, and keeps a model's unchecked marks
+    plain while it streams (pass no numbers)."""
+
+    def bold(match: re.Match[str]) -> str:
+        return f"**[{match.group(1)}]**" if int(match.group(1)) in cited else match.group(0)
+
+    escaped = re.sub(r"\\\[(\d{1,2})\\\]", bold, md_escape(text))
     return escaped.replace("\n", "  \n")
 
 
@@ -163,7 +170,7 @@ def source_file(catalog, source: str) -> Path | None:
 
 
 def show_answer_text(answer: Answer) -> None:
-    st.markdown(answer_markdown(answer.text))
+    st.markdown(answer_markdown(answer.text, {c.n for c in answer.citations}))
     for note in answer.notes:
         st.warning(note, icon=":material/warning:")
 

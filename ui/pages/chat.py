@@ -140,7 +140,7 @@ def answer_turn(index: int, turn: ChatTurn, found: session.Backend) -> None:
         for part in stream:
             if isinstance(part, str):
                 text += part
-                placeholder.markdown(render.answer_markdown(text) + " …")
+                placeholder.markdown(render.answer_markdown(text, ()) + " …")  # unchecked yet
             else:
                 answer = part
     except EmptyQuestionError:
