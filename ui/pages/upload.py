@@ -6,7 +6,7 @@ import streamlit as st
 
 from ingest.errors import IngestError
 from ui import render, session, uploads
-from ui.messages import danish_message
+from ui.messages import danish_message, waiting_message
 from ui.session import LEVEL_LABELS
 from vectorstore.errors import VectorStoreError
 
@@ -60,13 +60,17 @@ def main() -> None:
             )
 
 
+def _say_waiting(pid: int | None) -> None:
+    st.info(waiting_message(pid), icon=":material/hourglass_top:")
+
+
 def run_ingest(files, level: str) -> None:
     s = session.settings()
     folder = uploads.upload_folder(s)
     saved, rejected = uploads.save_uploads(files, folder, s.max_upload_mb * 1_000_000)
     try:
         progress = render.ProgressBar()
-        ingestor = session.ingestor(level) if saved else None
+        ingestor = session.ingestor(level, on_wait=_say_waiting) if saved else None
         report = uploads.ingest_uploads(ingestor, saved, rejected, progress=progress)
     except (VectorStoreError, IngestError) as exc:
         st.error(danish_message(exc))
