@@ -17,20 +17,19 @@ from typer.testing import CliRunner
 
 from tests.conftest import DATA, ROOT
 from ui.cli import app
-from vectorstore.errors import WriterBusyError
 from vectorstore.snapshots import SnapshotPublisher
-from vectorstore.writer_lock import lock_holder
 
 runner = CliRunner()
 INDEX = "index-referent-passages"
 
 
 @contextmanager
-def lock_held_by_another_process(root: Path, tmp_path: Path):
-    """A process that took the writer lock of `root` (as a long ingest does) until the end."""
+def lock_held_by_another_process(root: Path, tmp_path: Path, seconds: float = 120):
+    """A process that took the writer lock of `root` (as a long ingest does) until the end
+    (or `seconds`: a writer that never gives up then fails its test instead of hanging)."""
     ready = tmp_path / f"ready-{time.monotonic_ns()}"
     holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.lock_holder", str(root), str(ready), "120"], cwd=ROOT
+        [sys.executable, "-m", "tests.lock_holder", str(root), str(ready), str(seconds)], cwd=ROOT
     )
     try:
         deadline = time.time() + 60
@@ -103,6 +102,9 @@ def test_waiting_longer_than_the_holder_takes_the_lock(tmp_path):
 
 
 def test_a_killed_holder_leaves_a_stale_pid_that_is_not_believed(tmp_path):
+    from vectorstore.errors import WriterBusyError
+    from vectorstore.writer_lock import lock_holder
+
     root = tmp_path / INDEX
     with lock_held_by_another_process(root, tmp_path) as holder:
         assert lock_holder(root / ".lock") == holder.pid
@@ -144,7 +146,7 @@ def test_the_upload_page_says_it_waits_and_gives_up_in_danish(tmp_path, monkeypa
     assert not at.exception
     text = (DATA / "cp1252_referat.txt").read_bytes()
     at.file_uploader[0].set_value([("referat.txt", text, "text/plain")]).run()
-    with lock_held_by_another_process(store / INDEX, tmp_path) as holder:
+    with lock_held_by_another_process(store / INDEX, tmp_path, seconds=45) as holder:
         next(b for b in at.button if b.label == "Indlæs filerne").click().run()
     assert not at.exception, at.exception
     assert [i.value for i in at.info] == [waiting_line(holder.pid)]
