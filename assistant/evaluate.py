@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.retrieve import Retriever
+from vectorstore.filters import SearchFilters
 from vectorstore.records import Hit
 
 
@@ -146,13 +147,19 @@ class EvalReport:
 
 
 def evaluate(
-    retriever: Retriever, questions: list[Question], k: int = 10, mode: str = "hybrid"
+    retriever: Retriever,
+    questions: list[Question],
+    k: int = 10,
+    mode: str = "hybrid",
+    access: str = "public",
 ) -> EvalReport:
     results = []
+    filters = SearchFilters(access=access)
     for q in questions:
         retriever.searcher.clear_query_cache()  # time each question as a new one
         t0 = time.perf_counter()
-        found = retriever.for_question(q.question, k=max(k, 10), mode=mode).result
+        found = retriever.for_question(q.question, k=max(k, 10), filters=filters, mode=mode)
+        found = found.result
         elapsed = time.perf_counter() - t0
         rank = strict = None
         if q.answerable:
@@ -230,14 +237,14 @@ class AnswerReport:
 
 
 def evaluate_answers(
-    assistant, questions: list[Question], mode: str = "extractive"
+    assistant, questions: list[Question], mode: str = "extractive", access: str = "public"
 ) -> AnswerReport:
     """Ask every question; score citations against the gold passages and the answer's facts."""
     results = []
     for q in questions:
         assistant.retriever.searcher.clear_query_cache()  # not the vector eval already made
         t0 = time.perf_counter()
-        answer = assistant.ask(q.question, mode=mode)
+        answer = assistant.ask(q.question, access=access, mode=mode)
         elapsed = time.perf_counter() - t0
         hits = {h.chunk_id: h for h in answer.hits}
         cited = [hits[c.chunk_id] for c in answer.citations if c.chunk_id in hits]

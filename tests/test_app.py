@@ -185,6 +185,30 @@ def test_missing_store_explains_how_to_add_documents(tmp_path, monkeypatch):
     assert not (tmp_path / "none-yet").exists(), "looking does not create a store"
 
 
+def test_a_bad_setting_stops_the_app_with_one_danish_line(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("REFERENT_ACCESS_LEVEL", "admin")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [
+        "Ugyldig indstilling REFERENT_ACCESS_LEVEL='admin': skal være public, internal eller "
+        "closed."
+    ]
+    assert not at.chat_input, "nothing else of the app runs"
+    monkeypatch.delenv("REFERENT_ACCESS_LEVEL")
+    config = tmp_path / "referent.toml"
+    config.write_text("max_upload_mb = [\n", encoding="utf-8")
+    monkeypatch.setenv("REFERENT_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith(
+        f"Indstillingsfilen {config} er ikke gyldig TOML:"
+    )
+
+
 # -- briefing ------------------------------------------------------------------------------------
 
 

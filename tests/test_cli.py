@@ -198,3 +198,87 @@ def test_index_rebuilds_the_snapshot_and_unknown_access_is_refused(tmp_path):
     assert missing.exit_code == 1 and "Der findes intet dokumentlager" in missing.output
     refused = runner.invoke(app, ["ask", "Hvad?", "--store", str(store), "--access", "admin"])
     assert refused.exit_code == 2 and "--access skal være" in refused.output
+
+
+# -- settings that do not validate, and the configured access level ---------------------------
+
+ADMIN_LINE = (
+    "Fejl: Ugyldig indstilling REFERENT_ACCESS_LEVEL='admin': skal være public, internal eller "
+    "closed.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "x"], ["ask", "x"], ["eval", "q.jsonl"], ["ingest", "."], ["index"], ["ui"],
+     ["user-add", "anna"], ["model-folder"]],
+    ids=lambda a: a[0],
+)  # fmt: skip
+def test_a_bad_setting_is_one_danish_line_for_every_command(args, monkeypatch):
+    monkeypatch.setenv("REFERENT_ACCESS_LEVEL", "admin")
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.output) == (2, ADMIN_LINE)
+    assert type(result.exception) is SystemExit
+
+
+def test_a_bad_toml_file_is_named_with_its_key(tmp_path, monkeypatch):
+    config = tmp_path / "referent.toml"
+    monkeypatch.setenv("REFERENT_CONFIG", str(config))
+    config.write_text('access_level = "admin"\nmax_upload_mb = 5000\n', encoding="utf-8")
+    result = runner.invoke(app, ["search", "x"])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"Fejl: Ugyldig indstilling access_level='admin' i {config}: skal være public, "
+        "internal eller closed.",
+        f"Ugyldig indstilling max_upload_mb=5000 i {config}: må højst være 1024.",
+    ]
+    config.write_text("access_level = \n", encoding="utf-8")
+    broken = runner.invoke(app, ["ingest", str(tmp_path)])
+    assert (broken.exit_code, broken.output) == (
+        2,
+        f"Fejl: Indstillingsfilen {config} er ikke gyldig TOML: Invalid value (at line 1, "
+        "column 16).\n",
+    )
+
+
+def test_a_bad_setting_in_a_real_process_prints_no_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = dict(os.environ, REFERENT_EMBED_THREADS="mange", REFERENT_MUNICIPALITIES="[ikke")
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "search", "x"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr
+    assert done.stderr == (
+        "Fejl: Ugyldig indstilling REFERENT_MUNICIPALITIES: værdien kan ikke læses (skal være "
+        "JSON).\n"
+    )
+
+
+def test_the_configured_access_level_is_the_commands_default(tmp_path, monkeypatch):
+    from tests.conftest import EXAMPLES
+
+    folder = tmp_path / "memo"
+    folder.mkdir()
+    shutil.copy(next(EXAMPLES.glob("Notat_*")), folder)
+    store = str(tmp_path / "store")
+    ingested = runner.invoke(app, ["ingest", str(folder), "--store", store, "--access", "internal"])
+    assert ingested.exit_code == 0, ingested.output
+    question = ["search", "skriftlige henvendelser om Møllevej", "--store", store, "--json"]
+
+    public = runner.invoke(app, question)
+    assert public.exit_code == 0 and json.loads(public.stdout) == []
+    monkeypatch.setenv("REFERENT_ACCESS_LEVEL", "internal")
+    internal = runner.invoke(app, question)
+    assert internal.exit_code == 0, internal.output
+    hits = json.loads(internal.stdout)
+    assert hits and {h["access"] for h in hits} == {"internal"}
+    assert "Adgangsniveau internal fra indstillingen REFERENT_ACCESS_LEVEL" in internal.stderr
+    overridden = runner.invoke(app, [*question, "--access", "public"])
+    assert overridden.exit_code == 0 and json.loads(overridden.stdout) == []
+    asked = runner.invoke(app, ["ask", *question[1:]])
+    assert asked.exit_code == 0 and json.loads(asked.stdout)["citations"]

@@ -14,9 +14,9 @@ from rich.markup import escape
 from assistant.errors import AssistantError
 from ingest.errors import IngestError
 from ui.cli_tables import print_answer_eval, print_eval, print_report
-from ui.config import load_settings
-from ui.messages import danish_message
-from vectorstore.errors import StoreUnavailableError, VectorStoreError
+from ui.config import Settings, SettingsError, load_settings
+from ui.messages import danish_message, waiting_message
+from vectorstore.errors import StoreUnavailableError, VectorStoreError, WriterBusyError
 
 app = typer.Typer(
     help="Referent: spørg i kommunens dokumenter og få svar med kilder.",
@@ -27,6 +27,22 @@ err = Console(stderr=True, soft_wrap=True)
 
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Mappe med dokumentlageret.")]
 UrlOption = Annotated[str | None, typer.Option("--chroma-url", help="Adresse på en Chroma-server.")]
+WaitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait",
+        min=0,
+        help="Sekunder at vente på en anden indlæsning i samme indeks (ellers "
+        "REFERENT_WRITER_WAIT, 300).",
+    ),
+]
+AccessOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Adgangsniveau: public, internal eller closed (ellers REFERENT_ACCESS_LEVEL)."
+    ),
+]
+BUSY_EXIT = 75  # EX_TEMPFAIL: another writer held the index; try again later
 
 
 @app.callback()
@@ -35,8 +51,44 @@ def _main() -> None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]Fejl:[/] {message}")
+    err.print(f"[bold red]Fejl:[/] {escape(message)}")
     raise typer.Exit(code)
+
+
+def _settings(**overrides) -> Settings:
+    """The settings, or exit 2 with one Danish line per bad setting (never a traceback)."""
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+        raise  # not reached: fail exits
+
+
+def _say_waiting(pid: int | None) -> None:
+    err.print(waiting_message(pid), markup=False, highlight=False)
+
+
+def _writer_failed(exc: Exception) -> None:
+    """A failed ingest or index build; another writer that kept the index is worth a retry."""
+    if isinstance(exc, WriterBusyError):
+        fail(f"{danish_message(exc)} Vent længere med --wait SEKUNDER.", BUSY_EXIT)
+    fail(danish_message(exc))
+
+
+def _access(option: str | None, settings: Settings) -> str:
+    """The caller's level: the option, else the configured REFERENT_ACCESS_LEVEL."""
+    if option is None:
+        if settings.access_level != "public":  # say so: output may reach people
+            err.print(
+                f"Adgangsniveau {settings.access_level} fra indstillingen REFERENT_ACCESS_LEVEL "
+                "(access_level); brug --access public for kun offentlige dokumenter.",
+                markup=False,
+                highlight=False,
+            )
+        return settings.access_level
+    if option not in ("public", "internal", "closed"):
+        fail("--access skal være public, internal eller closed.", 2)
+    return option
 
 
 @app.command()
@@ -52,6 +104,7 @@ def ingest(
         str | None,
         typer.Option(help="Adgangsniveau for dokumenter uden eget: public, internal, closed."),
     ] = None,
+    wait: WaitOption = None,
 ) -> None:
     """Indlæs dokumenter (PDF, DOCX, TXT/Markdown, HTML, mødeportal-JSON) i lageret."""
     from ingest.progress import RichProgress
@@ -59,13 +112,15 @@ def ingest(
 
     if access is not None and access not in ("public", "internal", "closed"):
         fail("--access skal være public, internal eller closed.", 2)
-    settings = load_settings(store_dir=store, chroma_url=chroma_url, default_access=access)
+    settings = _settings(
+        store_dir=store, chroma_url=chroma_url, default_access=access, writer_wait=wait
+    )
     try:
-        ingestor = build_ingestor(settings)
+        ingestor = build_ingestor(settings, on_wait=_say_waiting)
         with RichProgress(err, enabled=not as_json and err.is_terminal) as progress:
             report = ingestor.run(paths, prune=prune, progress=progress)
     except (VectorStoreError, IngestError) as exc:
-        fail(danish_message(exc))
+        _writer_failed(exc)
         return
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -88,9 +143,8 @@ def _date(value: str | None, option: str):
         fail(f"{option} skal være en dato som 2023-06-19.", 2)
 
 
-def _open(store, chroma_url, build):
+def _open(settings: Settings, build):
     """Build an object over an existing store, or stop with a Danish message."""
-    settings = load_settings(store_dir=store, chroma_url=chroma_url)
     try:
         return build(settings)
     except StoreUnavailableError:
@@ -102,10 +156,10 @@ def _open(store, chroma_url, build):
         fail(danish_message(exc))
 
 
-def _retriever(store, chroma_url):
+def _retriever(settings: Settings):
     from ui.factory import build_retriever
 
-    return _open(store, chroma_url, build_retriever)
+    return _open(settings, build_retriever)
 
 
 @app.command()
@@ -122,9 +176,7 @@ def search(
     ] = None,
     case: Annotated[str | None, typer.Option("--case", help="Sagsnummer.")] = None,
     source: Annotated[str | None, typer.Option(help="Del af kildens filnavn.")] = None,
-    access: Annotated[
-        str, typer.Option(help="Adgangsniveau: public, internal eller closed.")
-    ] = "public",
+    access: AccessOption = None,
     mode: Annotated[str, typer.Option(help="hybrid, dense eller bm25.")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Resultater som JSON.")] = False,
 ) -> None:
@@ -132,8 +184,8 @@ def search(
     from vectorstore.filters import SearchFilters
     from vectorstore.hybrid import MODES, InvalidQueryError
 
-    if access not in ("public", "internal", "closed"):
-        fail("--access skal være public, internal eller closed.", 2)
+    settings = _settings(store_dir=store, chroma_url=chroma_url)
+    access = _access(access, settings)
     if mode not in MODES:
         fail("--mode skal være hybrid, dense eller bm25.", 2)
     filters = SearchFilters(
@@ -145,7 +197,7 @@ def search(
         source=source,
         access=access,
     )
-    retriever = _retriever(store, chroma_url)
+    retriever = _retriever(settings)
     try:
         result = retriever.retrieve(question, k=k, filters=filters, mode=mode)
     except InvalidQueryError:
@@ -192,9 +244,7 @@ def ask(
     committee: Annotated[str | None, typer.Option(help="Udvalg, fx 'Økonomiudvalget'.")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="Fra dato (ÅÅÅÅ-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Til dato (ÅÅÅÅ-MM-DD).")] = None,
-    access: Annotated[
-        str, typer.Option(help="Adgangsniveau: public, internal eller closed.")
-    ] = "public",
+    access: AccessOption = None,
     mode: Annotated[str, typer.Option(help="extractive eller llm.")] = "extractive",
     as_json: Annotated[bool, typer.Option("--json", help="Svar som JSON.")] = False,
     briefing: Annotated[
@@ -205,14 +255,14 @@ def ask(
     from assistant.briefing import Briefing
     from vectorstore.filters import SearchFilters
 
-    if access not in ("public", "internal", "closed"):
-        fail("--access skal være public, internal eller closed.", 2)
+    settings = _settings(store_dir=store, chroma_url=chroma_url)
+    access = _access(access, settings)
     if mode not in ("extractive", "llm"):
         fail("--mode skal være extractive eller llm.", 2)
     filters = SearchFilters(
         committee=committee, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to")
     )
-    assistant = _assistant(store, chroma_url, mode)
+    assistant = _assistant(settings, mode)
     if mode == "llm" and assistant.llm is None:
         fail("Ingen sprogmodel er sat op (REFERENT_LLM); brug --mode extractive.", 2)
     streamed = mode == "llm" and not as_json and briefing is None
@@ -268,10 +318,10 @@ def print_answer(out: Console, answer, streamed: bool = False) -> None:
             out.print(f"    [dim]«{escape(c.quote)}»[/]")
 
 
-def _assistant(store, chroma_url, mode: str = "extractive"):
+def _assistant(settings: Settings, mode: str = "extractive"):
     from ui.factory import build_assistant
 
-    return _open(store, chroma_url, lambda s: build_assistant(s, with_llm=mode == "llm"))
+    return _open(settings, lambda s: build_assistant(s, with_llm=mode == "llm"))
 
 
 @app.command(name="eval")
@@ -281,6 +331,7 @@ def evaluate_cmd(
     chroma_url: UrlOption = None,
     k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
     mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 eller all.")] = "hybrid",
+    access: AccessOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Resultat som JSON.")] = False,
     answers: Annotated[
         bool, typer.Option("--answers/--no-answers", help="Mål også svarene (ask).")
@@ -289,6 +340,8 @@ def evaluate_cmd(
     """Mål søge- og svarkvaliteten på et spørgsmålssæt: recall@1/5/10, MRR@10, svar, latens."""
     from assistant.evaluate import evaluate, evaluate_answers, load_questions
 
+    settings = _settings(store_dir=store, chroma_url=chroma_url)
+    access = _access(access, settings)
     if not questions.is_file():
         fail(f"Filen findes ikke: {questions}", 2)
     try:
@@ -297,14 +350,14 @@ def evaluate_cmd(
         fail(f"Spørgsmålsfilen kunne ikke læses: {exc}", 2)
         return
     modes = ["dense", "bm25", "hybrid"] if mode == "all" else [mode]
-    retriever = _retriever(store, chroma_url)
+    retriever = _retriever(settings)
     retriever.retrieve("opvarmning", k=1)  # load the snapshot and the model outside the timing
-    reports = [evaluate(retriever, qs, k=k, mode=m) for m in modes]
+    reports = [evaluate(retriever, qs, k=k, mode=m, access=access) for m in modes]
     answer_report = None
     if answers:
         from assistant.assistant import Assistant
 
-        answer_report = evaluate_answers(Assistant(retriever), qs).to_dict()
+        answer_report = evaluate_answers(Assistant(retriever), qs, access=access).to_dict()
     if as_json:
         data = [r.to_dict() for r in reports]
         result = data if len(data) > 1 else data[0]
@@ -330,7 +383,7 @@ def ui_cmd(
     import os
     import subprocess
 
-    settings = load_settings(store_dir=store, chroma_url=chroma_url)
+    settings = _settings(store_dir=store, chroma_url=chroma_url)
     env = dict(os.environ)
     env["REFERENT_STORE_DIR"] = str(settings.store_dir.expanduser().resolve())
     if settings.chroma_url:
@@ -366,7 +419,7 @@ def user_add(
     """Opret eller skift adgangskode for en medarbejder, der kan logge ind i chatten."""
     from ui.auth import UsersFileError, add_user
 
-    path = users_file or load_settings().users_file
+    path = users_file or _settings().users_file
     if path is None:
         fail("Angiv --users-file eller sæt REFERENT_USERS_FILE.", 2)
         return
@@ -381,19 +434,22 @@ def user_add(
 
 
 @app.command(name="index")
-def index_cmd(store: StoreOption = None, chroma_url: UrlOption = None) -> None:
+def index_cmd(
+    store: StoreOption = None, chroma_url: UrlOption = None, wait: WaitOption = None
+) -> None:
     """Byg søgeindekset (BM25, vektorer, filtre) for lageret på ny og tag det i brug."""
     from ui.factory import build_publisher, build_store
 
-    settings = load_settings(store_dir=store, chroma_url=chroma_url)
+    settings = _settings(store_dir=store, chroma_url=chroma_url, writer_wait=wait)
     try:
-        publisher = build_publisher(settings, build_store(settings, create=False))
+        opened = build_store(settings, create=False)
+        publisher = build_publisher(settings, opened, on_wait=_say_waiting)
         name = publisher.publish()
     except StoreUnavailableError:
         fail(f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}.")
         return
     except VectorStoreError as exc:
-        fail(danish_message(exc))
+        _writer_failed(exc)
         return
     err.print(f"Søgeindekset {name} er bygget og i brug ({publisher.root}).")
 
@@ -404,7 +460,7 @@ def model_folder_cmd() -> None:
     from ui.factory import model_folder
 
     try:
-        folder = model_folder(load_settings())
+        folder = model_folder(_settings())
     except VectorStoreError as exc:
         fail(danish_message(exc))
         return

@@ -10,13 +10,16 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings import SettingsError as PydanticSettingsError
+
+from ui import config_errors
 
 
 def default_store_dir() -> Path:
@@ -67,6 +70,9 @@ class Settings(BaseSettings):
     upload_dir: Path | None = None  # where uploads are kept; default: <store_dir>/uploads
     max_upload_mb: int = Field(default=25, ge=1, le=1024)
     allow_uploads: bool = True  # false: the upload page is hidden
+    # seconds an ingest, `referent index` or an upload waits for another writer of the same
+    # index (its writer lock) before it gives up
+    writer_wait: float = Field(default=300.0, ge=0, allow_inf_nan=False)
 
     @classmethod
     def settings_customise_sources(
@@ -77,7 +83,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = Path(os.environ.get("REFERENT_CONFIG", "referent.toml"))
+        toml_file = config_file()
         return (
             init_settings,
             env_settings,
@@ -95,5 +101,30 @@ def for_municipality(settings: Settings, name: str | None) -> Settings:
     return settings.model_copy(update={"collection": settings.municipalities[name]})
 
 
+def config_file() -> Path:
+    return Path(os.environ.get("REFERENT_CONFIG", "referent.toml"))
+
+
+class SettingsError(ValueError):
+    """A setting that does not validate, or a TOML file that cannot be read: the message is
+    one Danish line per problem, for the CLI and the app to show as it is."""
+
+
 def load_settings(**overrides) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """The settings; options given (not None) override the environment and the TOML file."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        lines = config_errors.validation_lines(exc.errors(), _namer(given))
+    except PydanticSettingsError as exc:
+        lines = [config_errors.parse_error_line(str(exc), _namer(given))]
+    except (OSError, ValueError) as exc:  # the TOML file: unreadable, not UTF-8, not TOML
+        lines = [config_errors.toml_line(config_file(), exc)]
+    raise SettingsError("\n".join(lines)) from None
+
+
+def _namer(given: dict):
+    path = config_file()
+    keys = config_errors.toml_keys(path)
+    return lambda field: config_errors.setting_name(field, given, os.environ, keys, path)

@@ -18,6 +18,7 @@ from vectorstore.embeddings import (
 from vectorstore.errors import VectorStoreError
 from vectorstore.hybrid import HybridSearcher
 from vectorstore.snapshots import SnapshotPublisher, SnapshotReader
+from vectorstore.writer_lock import OnWait
 
 ST_PREFIX = "sentence-transformers:"
 ONNX_E5 = "e5-onnx"
@@ -63,19 +64,22 @@ def build_catalog(settings: Settings, store: ChromaStore) -> FileCatalog:
 
 
 def build_ingestor(
-    settings: Settings, store: ChromaStore | None = None, access: str | None = None
+    settings: Settings,
+    store: ChromaStore | None = None,
+    access: str | None = None,
+    on_wait: OnWait | None = None,
 ) -> Ingestor:
     """An ingestor over `store` (opened or created from settings when not given); `access` is
-    the level of documents that carry none (default: the configured one)."""
+    the level of documents that carry none (default: the configured one); `on_wait` is told
+    once when the run has to wait for another writer of the index."""
     store = store or build_store(settings, create=True)
     options = IngestOptions(
         default_access=access or settings.default_access,
         min_words=settings.chunk_min_words,
         max_words=settings.chunk_max_words,
     )
-    return Ingestor(
-        store, build_catalog(settings, store), options, build_publisher(settings, store)
-    )
+    publisher = build_publisher(settings, store, on_wait)
+    return Ingestor(store, build_catalog(settings, store), options, publisher)
 
 
 def index_folder(settings: Settings) -> Path:
@@ -91,8 +95,17 @@ def index_folder(settings: Settings) -> Path:
     return settings.store_dir / name
 
 
-def build_publisher(settings: Settings, store: ChromaStore) -> SnapshotPublisher:
-    return SnapshotPublisher(store, index_folder(settings), settings.bm25_decompound)
+def build_publisher(
+    settings: Settings, store: ChromaStore, on_wait: OnWait | None = None
+) -> SnapshotPublisher:
+    """The index's writer side; a writer waits `writer_wait` seconds for another, then fails."""
+    return SnapshotPublisher(
+        store,
+        index_folder(settings),
+        settings.bm25_decompound,
+        wait=settings.writer_wait,
+        on_wait=on_wait,
+    )
 
 
 def build_retriever(settings: Settings, store: ChromaStore | None = None) -> Retriever:

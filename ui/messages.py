@@ -12,10 +12,25 @@ from vectorstore.errors import (
     SnapshotError,
     StoreUnavailableError,
     VectorStoreError,
+    WriterBusyError,
 )
 
 
+def waiting_message(pid: int | None) -> str:
+    """Said once when a writer has to wait for another one (the holder's pid when known)."""
+    who = f" (pid {pid})" if pid is not None else ""
+    return f"Venter på en anden indlæsning i samme indeks …{who}"
+
+
 def danish_message(exc: Exception) -> str:
+    if isinstance(exc, WriterBusyError):
+        who = f" (pid {exc.pid})" if exc.pid is not None else ""
+        seconds = round(exc.waited)
+        waited = {0: "under et sekund", 1: "1 sekund"}.get(seconds, f"{seconds} sekunder")
+        return (
+            f"En anden indlæsning{who} skriver stadig i samme indeks; der er ventet i "
+            f"{waited}. Prøv igen, når den er færdig."
+        )
     if isinstance(exc, EmbedderMismatchError):
         return (
             "Dokumentlageret er bygget med en anden indlejringsmodel end den, der er valgt nu. "

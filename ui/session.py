@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.briefing import Briefing
-from ui.config import Settings, for_municipality, load_settings
+from ui.config import Settings, SettingsError, for_municipality, load_settings
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.filters import SearchFilters, allowed_access
 from vectorstore.snapshot import Summary
@@ -30,9 +30,15 @@ LEVEL_LABELS = {
 
 
 def base_settings() -> Settings:
-    """Loaded once per session: environment and TOML do not change under a running session."""
+    """Loaded once per session: environment and TOML do not change under a running session.
+
+    A bad setting stops the page with its Danish line (and is read again on the next run)."""
     if "_settings" not in st.session_state:
-        st.session_state["_settings"] = load_settings()
+        try:
+            st.session_state["_settings"] = load_settings()
+        except SettingsError as exc:
+            st.error(str(exc), icon=":material/error:")
+            st.stop()
     return st.session_state["_settings"]
 
 
@@ -110,8 +116,9 @@ def _new_store(key: str, _settings: Settings):
     return build_store(_settings, create=True)
 
 
-def ingestor(access: str):
-    """An ingestor writing with `access` as the level of documents that carry none.
+def ingestor(access: str, on_wait=None):
+    """An ingestor writing with `access` as the level of documents that carry none; `on_wait`
+    is told once when it has to wait for another writer (it gives up after `writer_wait`).
 
     It shares the open store (and its embedder) when there is one; otherwise it creates the
     store.
@@ -121,7 +128,7 @@ def ingestor(access: str):
     s = settings()
     found = backend()
     store = found.store if found is not None else _new_store(settings_key(s), s)
-    return build_ingestor(s, store, access)
+    return build_ingestor(s, store, access, on_wait)
 
 
 # -- what a session may see ----------------------------------------------------------------------

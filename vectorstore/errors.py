@@ -31,3 +31,18 @@ class IndexMissingError(VectorStoreError):
 
 class SnapshotError(VectorStoreError):
     """A snapshot folder that cannot be read (damaged, or written by another format)."""
+
+
+class WriterBusyError(VectorStoreError):
+    """Another writer held the index's writer lock for longer than the caller would wait.
+
+    `pid` is the holder's process id when its lock file names a live process, else None.
+    """
+
+    def __init__(self, pid: int | None, waited: float, root: str) -> None:
+        self.pid = pid
+        self.waited = waited
+        who = f"process {pid}" if pid is not None else "another process"
+        super().__init__(
+            f"The writer lock of {root} is held by {who}; gave up after {waited:.1f} s"
+        )

@@ -16,7 +16,6 @@ last published snapshot in use. Readers never build; they only load what a write
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -28,11 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.errors import IndexMissingError, SnapshotError
+from vectorstore import writer_lock
+from vectorstore.errors import IndexMissingError, SnapshotError, WriterBusyError
 from vectorstore.lexical import DanishAnalyzer
 from vectorstore.protocols import PassageStore
 from vectorstore.snapshot import SentenceTable, Snapshot
 from vectorstore.snapshot_build import fsync_path, write_snapshot, write_synced
+from vectorstore.writer_lock import OnWait
 
 CURRENT = "CURRENT"
 KEEP = 3  # published snapshots kept on disk (readers still on an older one keep its mapping)
@@ -50,12 +51,22 @@ class SnapshotPublisher:
     `ingest.pipeline.Ingestor.run`) and publishing a new snapshot when the writing is done."""
 
     def __init__(
-        self, store: PassageStore, root: Path, decompound: bool = False, keep: int = KEEP
+        self,
+        store: PassageStore,
+        root: Path,
+        decompound: bool = False,
+        keep: int = KEEP,
+        wait: float | None = None,
+        on_wait: OnWait | None = None,
     ) -> None:
         self.store = store
         self.root = Path(root)
         self.decompound = decompound
         self.keep = keep
+        # how long a blocking `locked()` waits for another writer before WriterBusyError
+        # (None: as long as it takes), and whom to tell once that it waits
+        self.wait = wait
+        self.on_wait = on_wait
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fh = None
@@ -65,20 +76,35 @@ class SnapshotPublisher:
 
     @contextlib.contextmanager
     def locked(self, blocking: bool = True) -> Iterator[bool]:
-        """Hold the writer lock (re-entrant within this object); yields whether it is held."""
-        if not self._thread_lock.acquire(blocking=blocking):
+        """Hold the writer lock (re-entrant within this object); yields whether it is held.
+
+        Blocking, it waits at most `self.wait` seconds for another writer, then raises
+        WriterBusyError; non-blocking, it yields False at once when the lock is taken."""
+        timeout = -1 if self.wait is None else self.wait
+        if not self._thread_lock.acquire(blocking=blocking, timeout=timeout if blocking else -1):
+            if blocking:
+                raise WriterBusyError(os.getpid(), float(timeout), str(self.root))
             yield False
             return
         try:
             if self._depth == 0:
                 self.root.mkdir(parents=True, exist_ok=True)
-                fh = (self.root / ".lock").open("a+")
+                path = self.root / ".lock"
+                fh = path.open("a+", encoding="utf-8")
                 try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-                except BlockingIOError:
+                    held = writer_lock.try_lock(fh)
+                    if not held and blocking:
+                        writer_lock.acquire(fh, path, self.wait, self.on_wait)
+                        held = True
+                except BaseException:
+                    fh.close()
+                    raise
+                if not held:
                     fh.close()
                     yield False
                     return
+                with contextlib.suppress(OSError):  # the pid is for messages only
+                    writer_lock.record_holder(fh)
                 self._fh = fh
             self._depth += 1
             try:
@@ -86,8 +112,7 @@ class SnapshotPublisher:
             finally:
                 self._depth -= 1
                 if self._depth == 0 and self._fh is not None:
-                    fcntl.flock(self._fh, fcntl.LOCK_UN)
-                    self._fh.close()
+                    writer_lock.release(self._fh)
                     self._fh = None
         finally:
             self._thread_lock.release()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ingest.errors import IngestError
 from ui import render, session, uploads
-from ui.messages import danish_message
+from ui.messages import danish_message, waiting_message
 from ui.session import LEVEL_LABELS
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import allowed_access
@@ -63,6 +63,10 @@ def main() -> None:
             )
 
 
+def _say_waiting(pid: int | None) -> None:
+    st.info(waiting_message(pid), icon=":material/hourglass_top:")
+
+
 def run_ingest(files, level: str) -> None:
     s = session.settings()
     try:
@@ -83,7 +87,7 @@ def run_ingest(files, level: str) -> None:
 def _ingest(saved, rejected, level: str) -> None:
     try:
         progress = render.ProgressBar()
-        ingestor = session.ingestor(level) if saved else None
+        ingestor = session.ingestor(level, on_wait=_say_waiting) if saved else None
         report = uploads.ingest_uploads(ingestor, saved, rejected, progress=progress)
     except (VectorStoreError, IngestError) as exc:
         st.error(danish_message(exc))
