@@ -211,7 +211,12 @@ def ingest_uploads(
 
     if not files and not rejected:
         raise IngestError("Vælg en eller flere filer.")
-    report = ingestor.run(list(files), progress=progress) if files else IngestReport()
+    try:
+        report = ingestor.run(list(files), progress=progress) if files else IngestReport()
+    except BaseException:  # nothing was ingested (a busy writer, a store error): keep no files
+        for f in files:
+            f.path.unlink(missing_ok=True)
+        raise
     by_source = {f.source: f.path for f in files}
     for result in report.failed:
         path = by_source.get(result.source)
