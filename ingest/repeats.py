@@ -2,15 +2,16 @@
 
 A paragraph pasted ten thousand times, or one sentence repeated along a 5 MB line, says what it
 says once: embedding every copy costs minutes and floods the results with one text. A repeat is
-dropped only where it adds nothing:
+dropped only where it adds nothing, because real minutes repeat short lines with meaning ("•
+Anbefales" once per recommendation, "Godkendt." under every item, the same abstention under two
+votes):
 
-- a body block identical to the one before it, or of `MIN_REPEAT_WORDS` words or more and seen
-  before under the same headings, section and agenda item ("Godkendt." under two items, or
-  "Svar: Ja." after two questions, stays);
-- a table row identical to the row before it, a sentence identical to the sentence before it;
+- a body block of `MIN_REPEAT_WORDS` words or more right after the same block (same headings,
+  section and agenda item), and such a sentence right after itself in a paragraph;
+- a table row right after the same row;
 - a heading repeated only over dropped text (kept when new text follows it, which it heads);
-- a chunk identical to an earlier chunk of the same headings and item (the last resort for
-  repeats the rules above let through, such as two short lines alternating).
+- a chunk identical to an earlier chunk of the same headings and item: the last resort for
+  repeats the rules above let through (short lines, lines that alternate).
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from ingest.chunk import Chunk
 from ingest.document import Block
 from vectorstore.sentences import split_sentences
 
-MIN_REPEAT_WORDS = 8  # shorter paragraphs may repeat with meaning ("Ja.", "Ingen bemærkninger.")
+MIN_REPEAT_WORDS = 8  # shorter lines may repeat with meaning ("• Anbefales", "Godkendt.")
 
 
 def drop_repeats(blocks: list[Block]) -> list[Block]:
     """The blocks without repeats, in order; see the module's rules."""
     out: list[Block] = []
-    seen: set[tuple] = set()
     seen_headings: set[tuple] = set()
     stack: list[tuple[int, str, int]] = []  # (level, text, index in blocks) of open headings
     pending: list[tuple[int, Block, bool]] = []  # headings since the last kept body block
@@ -42,11 +42,10 @@ def drop_repeats(blocks: list[Block]) -> list[Block]:
             stack.append((block.level, block.text, index))
             continue
         key = (block.item, block.section, _path(stack), block.kind, block.text)
-        repeat = key == previous or (key in seen and len(block.text.split()) >= MIN_REPEAT_WORDS)
+        repeat = key == previous and len(block.text.split()) >= MIN_REPEAT_WORDS
         previous = key
         if repeat:
             continue
-        seen.add(key)
         open_headings = {i for _, _, i in stack}
         out.extend(h for i, h, new in pending if new or i in open_headings)
         pending = []
@@ -78,6 +77,10 @@ def _without_repeated_parts(block: Block) -> Block:
         text = "\n".join(kept) if len(kept) < len(rows) else block.text
     else:
         sentences = split_sentences(block.text)
-        kept = [s for i, s in enumerate(sentences) if i == 0 or s != sentences[i - 1]]
+        kept = [
+            s
+            for i, s in enumerate(sentences)
+            if i == 0 or s != sentences[i - 1] or len(s.split()) < MIN_REPEAT_WORDS
+        ]
         text = " ".join(kept) if len(kept) < len(sentences) else block.text
     return replace(block, text=text) if text is not block.text else block

@@ -205,13 +205,17 @@ def test_two_short_lines_alternating_are_a_few_passages(tmp_path):
 
 def test_repeated_short_answers_and_decisions_in_different_items_stay(tmp_path):
     """Not every repeat is a copy: a decision under two agenda items, a short answer after two
-    questions, and different paragraphs with the same opening all keep their place."""
+    questions, and a committee's "• Anbefales" for each of three recommendations keep their
+    place (as in Greve's real "Sagens forløb")."""
     minutes = (
         "Referat af Teknik- og Miljøudvalget\n\n"
         "1. Støjhandlingsplan 2024\nSagsnr.: 24-001234\n\n"
         "Spørgsmål: Er Ringvejen med i planen?\n\nSvar: Ja.\n\n"
         "Spørgsmål: Er Søndergade med i planen?\n\nSvar: Ja.\n\n"
-        "Beslutning\n\nGodkendt.\n\n"
+        "Sagens forløb\n\n10-10-2023 Plan- og Tryghedsudvalget\n\n"
+        + "• Anbefales\n\n"
+        * 3
+        + "Beslutning\n\nGodkendt.\n\n"
         "2. Takster for vintertjeneste\nSagsnr.: 24-005678\n\n"
         "Beslutning\n\nGodkendt.\n\n"
     )
@@ -220,6 +224,7 @@ def test_repeated_short_answers_and_decisions_in_different_items_stay(tmp_path):
     passages = passages_of(path)
     text = "\n".join(p.text for p in passages)
     assert text.count("Svar: Ja.") == 2
+    assert text.count("• Anbefales") == 3
     decided = [p.metadata.item_number for p in passages if "Godkendt." in p.text]
     assert decided == ["1", "2"]
 
