@@ -46,3 +46,16 @@ class EmptyDocument(FileRejected):
 class UndecodableText(FileRejected):
     code = "undecodable"
     reason = "Teksten kunne ikke afkodes (ukendt tegnsæt eller binære data)."
+
+
+class TooLarge(FileRejected):
+    """A file over one of the ingest limits (see ingest.limits): refused before it is unpacked
+    or read, so a zip bomb or a runaway text costs a stat or a zip directory, not the memory."""
+
+    code = "too_large"
+    reason = "Filen overskrider en grænse for, hvor store filer der indlæses."
+
+    def __init__(self, what: str, setting: str, value: float, found: str) -> None:
+        super().__init__(f"{found}; {setting} = {value:g}")
+        self.reason = f"Filen overskrider grænsen for {what}"
+        self.setting = setting

@@ -28,6 +28,7 @@ from ingest.metadata import (
     guess_doc_type,
     is_letterhead_line,
 )
+from ingest.repeats import drop_repeated_chunks, drop_repeats
 from vectorstore.records import Passage, PassageMetadata, stable_hash
 
 
@@ -59,11 +60,13 @@ def prepare_document(
         # the first case number in the file is the first item's, not the document's
         meta["case_number"] = find_case_number(_text(b for b in blocks if not b.item))
     body = [b for b in blocks if not (b.kind != "heading" and is_letterhead_line(b.text))]
+    body = drop_repeats(body)  # after mark_items: a text repeated in two items is two facts
     doc.blocks = body
     text = "\n\n".join(b.text for b in body)
     doc_id = stable_hash(collapse_whitespace(text).lower(), doc.identity)
     passages = []
-    for index, chunk in enumerate(chunk_document(doc, min_words, max_words)):
+    chunks = drop_repeated_chunks(chunk_document(doc, min_words, max_words))
+    for index, chunk in enumerate(chunks):
         header = " – ".join(p for p in (str(meta.get("title", "")), chunk.section) if p)
         embed_text = f"{header}\n{chunk.text}" if header else chunk.text
         pm = PassageMetadata(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +21,7 @@ import numpy as np
 from ingest import sentence_index
 from ingest.dedup import signature, signature_from_hex, signature_hex, similarity
 from ingest.errors import FileRejected, IngestError
+from ingest.limits import FileLimits
 from ingest.loaders import load_file
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
@@ -63,6 +64,7 @@ class IngestOptions:
     min_words: int = 150
     max_words: int = 350
     near_duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-grams
+    limits: FileLimits = field(default_factory=FileLimits)  # size, pages, unpacked per file
 
     @property
     def fingerprint(self) -> str:
@@ -213,7 +215,7 @@ class Ingestor:
         if same_bytes is not None and same_bytes.source != file.source:
             return self._record_alternate(file, digest, same_bytes.source, known, previous)
         try:
-            docs = load_file(file.path)
+            docs = load_file(file.path, self.options.limits)
             prepared = [
                 prepare_document(
                     doc,

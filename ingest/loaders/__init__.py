@@ -1,7 +1,8 @@
 """Loaders: one per file format, each turning a file into `SourceDocument`s.
 
 `load_file` picks the loader by extension (and, for JSON, by content) and converts every
-library failure into a `FileRejected` with a plain reason.
+library failure into a `FileRejected` with a plain reason. Files over the `FileLimits` are
+refused before they are read whole or unpacked (see ingest.limits).
 """
 
 from __future__ import annotations
@@ -10,25 +11,31 @@ from pathlib import Path
 
 from ingest.document import SourceDocument
 from ingest.errors import CorruptFile, EmptyDocument, FileRejected, UnsupportedFormat
+from ingest.limits import FileLimits, check_text_size
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm", ".json"}
+READ_WHOLE_SUFFIXES = SUPPORTED_SUFFIXES - {".pdf", ".docx"}  # read into memory at once
 
 
-def load_file(path: Path) -> list[SourceDocument]:
+def load_file(path: Path, limits: FileLimits | None = None) -> list[SourceDocument]:
+    """The file's documents; a `FileRejected` when it cannot or may not be ingested."""
+    limits = limits or FileLimits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFormat(suffix or "ingen filendelse")
     if path.stat().st_size == 0:
         raise EmptyDocument("0 bytes")
+    if suffix in READ_WHOLE_SUFFIXES:
+        check_text_size(path, limits)
     try:
         if suffix == ".pdf":
             from ingest.loaders.pdf import load_pdf
 
-            docs = load_pdf(path)
+            docs = load_pdf(path, limits)
         elif suffix == ".docx":
             from ingest.loaders.docx import load_docx
 
-            docs = load_docx(path)
+            docs = load_docx(path, limits)
         elif suffix in {".html", ".htm"}:
             from ingest.loaders.html import load_html
 

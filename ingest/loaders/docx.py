@@ -12,11 +12,12 @@ from pathlib import Path
 from ingest.clean import normalize_text
 from ingest.document import Block, SourceDocument
 from ingest.errors import CorruptFile, EncryptedFile
+from ingest.limits import FileLimits, check_zip
 
 _HEADING_STYLE = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
 
 
-def load_docx(path: Path) -> list[SourceDocument]:
+def load_docx(path: Path, limits: FileLimits | None = None) -> list[SourceDocument]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -25,6 +26,7 @@ def load_docx(path: Path) -> list[SourceDocument]:
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         # OLE container: an encrypted (password-protected) OOXML file, or a legacy .doc
         raise EncryptedFile("krypteret, eller en gammel .doc-fil omdøbt til .docx")
+    check_zip(path, limits or FileLimits())  # python-docx unpacks every part when it opens
     try:
         document = docx.Document(str(path))
     except PackageNotFoundError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ingest.clean import furniture_key, furniture_keys, is_page_label, normalize_text
 from ingest.document import Block, SourceDocument
 from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile
+from ingest.limits import FileLimits, check_page_count
 
 TOP_MARGIN = 0.25  # share of the page height where running headers live
 BOTTOM_MARGIN = 0.12
@@ -34,7 +35,7 @@ class _Line:
         return self.y_share < TOP_MARGIN or self.y_share > 1 - BOTTOM_MARGIN
 
 
-def load_pdf(path: Path) -> list[SourceDocument]:
+def load_pdf(path: Path, limits: FileLimits | None = None) -> list[SourceDocument]:
     import pymupdf
 
     pymupdf.TOOLS.mupdf_warnings()  # clear warnings left by earlier files
@@ -45,6 +46,7 @@ def load_pdf(path: Path) -> list[SourceDocument]:
     with doc:
         if doc.needs_pass or doc.is_encrypted:
             raise EncryptedFile()
+        check_page_count(doc.page_count, limits or FileLimits())
         if doc.page_count == 0:
             raise CorruptFile("PDF'en har ingen sider")
         pages = [_page_lines(page, number) for number, page in enumerate(doc, start=1)]
