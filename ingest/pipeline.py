@@ -33,7 +33,8 @@ from vectorstore.snapshots import SnapshotPublisher
 EMBED_BATCH = 32
 # Bump when loading, cleaning or chunking changes what passages a file yields: files processed
 # by another version are processed again (their unchanged texts keep their vectors).
-PIPELINE_VERSION = "5"  # 4: agenda items in minutes files; 5: meeting titles for letterheads
+PIPELINE_VERSION = "6"  # 4: agenda items in minutes files; 5: meeting titles for letterheads;
+# 6: repeated text within a document kept once (ingest/repeats.py)
 
 
 class Progress(Protocol):

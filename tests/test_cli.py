@@ -282,3 +282,15 @@ def test_the_configured_access_level_is_the_commands_default(tmp_path, monkeypat
     assert overridden.exit_code == 0 and json.loads(overridden.stdout) == []
     asked = runner.invoke(app, ["ask", *question[1:]])
     assert asked.exit_code == 0 and json.loads(asked.stdout)["citations"]
+
+
+def test_the_limit_settings_reach_the_ingest(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(DATA / "cp1252_referat.txt", folder)
+    size = (folder / "cp1252_referat.txt").stat().st_size
+    monkeypatch.setenv("REFERENT_MAX_TEXT_MB", str(size / 2 / 1e6))
+    result = runner.invoke(app, ["ingest", str(folder), "--store", str(tmp_path / "s"), "--json"])
+    assert result.exit_code == 1
+    (failed,) = json.loads(result.stdout)["files"]
+    assert failed["code"] == "too_large" and f"max_text_mb = {size / 2 / 1e6:g}" in failed["reason"]

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 400
     llm_source_words: int = 800  # passages given to the model per answer (its context is finite)
     default_access: str = "public"  # access level for documents without their own
+    # bounded work per file (see ingest/limits.py): a file over a limit is refused, named by it
+    max_text_mb: float = Field(default=20, gt=0)
+    max_pdf_pages: int = Field(default=2000, ge=1)
+    max_unpacked_mb: float = Field(default=200, gt=0)  # one part of a DOCX, unpacked
     chunk_min_words: int = 150
     chunk_max_words: int = 350
     # the Streamlit app: the access level of a session that has not logged in (public,

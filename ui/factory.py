@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from assistant.retrieve import Retriever
+from ingest.limits import FileLimits
 from ingest.pipeline import IngestOptions, Ingestor
 from ui.config import Settings
 from vectorstore.catalog import FileCatalog
@@ -77,6 +78,12 @@ def build_ingestor(
         default_access=access or settings.default_access,
         min_words=settings.chunk_min_words,
         max_words=settings.chunk_max_words,
+        limits=FileLimits(
+            max_text_mb=settings.max_text_mb,
+            max_pdf_pages=settings.max_pdf_pages,
+            max_unpacked_mb=settings.max_unpacked_mb,
+            max_unpacked_total_mb=max(settings.max_unpacked_mb, FileLimits.max_unpacked_total_mb),
+        ),
     )
     publisher = build_publisher(settings, store, on_wait)
     return Ingestor(store, build_catalog(settings, store), options, publisher)
