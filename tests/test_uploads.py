@@ -182,3 +182,15 @@ def test_prune_of_a_folder_leaves_uploads_alone(tmp_path, make_store):
     report = ingestor.run([folder], prune=True)
     assert report.by_status()["pruned"] == 0
     assert catalog.get("uploads/2025-01-02/notat.txt") is not None
+
+
+def test_a_source_card_says_when_its_document_was_uploaded():
+    from assistant.answer import Citation
+    from ui.render import card_meta
+
+    def card(source: str) -> dict[str, str]:
+        return dict(card_meta(Citation(n=1, chunk_id="x", source=source, quote="q", text="q")))
+
+    assert card("uploads/2026-12-06/referat.txt")["Kilde"] == "uploadet i appen 2026-12-06"
+    assert "Kilde" not in card("referater/referat.txt")
+    assert "Kilde" not in card("uploads.txt")

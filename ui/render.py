@@ -15,6 +15,7 @@ import streamlit as st
 
 from assistant.answer import Answer, Citation, danish_date, display_committee
 from ingest.report import FileResult, IngestReport
+from ui.uploads import UPLOAD_NAMESPACE
 
 CONTEXT_CHARS = 280  # text shown around the cited sentence on a collapsed card
 STATUS_DA = {
@@ -116,8 +117,16 @@ def card_meta(c: Citation) -> list[tuple[str, str]]:
         ("Afsnit", c.section),
         ("Side", pages_label(c).removeprefix("side ")),
         ("Dokumenttype", DOC_TYPE_DA.get(c.doc_type, c.doc_type)),
+        ("Kilde", uploaded_label(c.source)),
     ]
     return [(label, value) for label, value in rows if value]
+
+
+def uploaded_label(source: str) -> str:
+    """Says so when a source came in through the upload page (anyone may have written it)."""
+    namespace, _, rest = source.partition("/")
+    day, _, name = rest.partition("/")
+    return f"uploadet i appen {day}" if namespace == UPLOAD_NAMESPACE and name else ""
 
 
 def card_title(c: Citation) -> str:
