@@ -20,7 +20,8 @@ import numpy as np
 
 from ingest import sentence_index
 from ingest.dedup import signature, signature_from_hex, signature_hex, similarity
-from ingest.errors import FileRejected, IngestError
+from ingest.discover import discover_files
+from ingest.errors import FileRejected
 from ingest.loaders import load_file
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
@@ -63,6 +64,7 @@ class IngestOptions:
     min_words: int = 150
     max_words: int = 350
     near_duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-grams
+    follow_symlinks: bool = False  # follow links, but only to targets inside the folder given
 
     @property
     def fingerprint(self) -> str:
@@ -76,22 +78,17 @@ class DiscoveredFile:
     source: str
 
 
-def discover(paths: Iterable[str | Path]) -> list[DiscoveredFile]:
-    """Files under the given paths, sources relative to each path, hidden files skipped."""
-    found: list[DiscoveredFile] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            root = path.resolve()
-            for file in sorted(path.rglob("*")):
-                rel = file.relative_to(path)
-                if file.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    found.append(DiscoveredFile(file, root, rel.as_posix()))
-        elif path.is_file():
-            found.append(DiscoveredFile(path, path.resolve().parent, path.name))
-        else:
-            raise IngestError(f"Stien findes ikke: {path}")
-    return found
+def discover(
+    paths: Iterable[str | Path],
+    follow_symlinks: bool = False,
+    skipped: list[FileResult] | None = None,
+) -> list[DiscoveredFile]:
+    """Regular files under the given paths, sources relative to each path; what is left out
+    (hidden files, symbolic links, fifos) is added to `skipped` (see ingest/discover.py)."""
+    found = discover_files(paths, follow_symlinks)
+    if skipped is not None:
+        skipped.extend(found.skipped)
+    return [DiscoveredFile(f.path, f.root, f.source) for f in found.files]
 
 
 def file_hash(path: Path) -> str:
@@ -141,12 +138,14 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self._deleted = False  # passages deleted in this run: their sentences may be orphans
-        files = discover(paths)
+        found = discover_files(paths, self.options.follow_symlinks)
+        files = [DiscoveredFile(f.path, f.root, f.source) for f in found.files]
         progress.files_total(len(files))
+        for result in found.skipped:  # links, hidden files, fifos: listed, never read
+            report.add(result)
         known = {record.source: record for record in self.catalog.all()}
-        if prune:
-            roots = {str(Path(p).expanduser().resolve()) for p in paths if Path(p).is_dir()}
-            self._prune(roots, files, known, report)
+        if prune:  # only folders actually walked: a skipped link's target is not emptied
+            self._prune({str(root) for root in found.roots}, files, known, report)
         for file in files:
             progress.file_started(file.source)
             result = self._ingest_file(file, known, report, progress)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-STATUSES = ("indexed", "updated", "unchanged", "alternate", "failed", "pruned")
+# skipped: not a regular file inside the folder (a symbolic link, a hidden file, a fifo)
+STATUSES = ("indexed", "updated", "unchanged", "alternate", "failed", "pruned", "skipped")
 
 
 @dataclass
@@ -14,7 +15,7 @@ class FileResult:
     status: str  # one of STATUSES
     documents: int = 0
     passages: int = 0
-    reason: str = ""  # Danish, for failed files
+    reason: str = ""  # Danish, for failed and skipped files
     code: str = ""  # machine-readable failure kind
     alternate_of: str = ""
 

@@ -51,6 +51,13 @@ def ingest(
         str | None,
         typer.Option(help="Adgangsniveau for dokumenter uden eget: public, internal, closed."),
     ] = None,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="Følg symbolske links, men kun til filer og mapper inden for den angivne mappe.",
+        ),
+    ] = False,
 ) -> None:
     """Indlæs dokumenter (PDF, DOCX, TXT/Markdown, HTML, mødeportal-JSON) i lageret."""
     from ingest.progress import RichProgress
@@ -60,7 +67,7 @@ def ingest(
         fail("--access skal være public, internal eller closed.", 2)
     settings = load_settings(store_dir=store, chroma_url=chroma_url, default_access=access)
     try:
-        ingestor = build_ingestor(settings)
+        ingestor = build_ingestor(settings, follow_symlinks=follow_symlinks)
         with RichProgress(err, enabled=not as_json and err.is_terminal) as progress:
             report = ingestor.run(paths, prune=prune, progress=progress)
     except (VectorStoreError, IngestError) as exc:

@@ -63,15 +63,20 @@ def build_catalog(settings: Settings, store: ChromaStore) -> FileCatalog:
 
 
 def build_ingestor(
-    settings: Settings, store: ChromaStore | None = None, access: str | None = None
+    settings: Settings,
+    store: ChromaStore | None = None,
+    access: str | None = None,
+    follow_symlinks: bool = False,
 ) -> Ingestor:
     """An ingestor over `store` (opened or created from settings when not given); `access` is
-    the level of documents that carry none (default: the configured one)."""
+    the level of documents that carry none (default: the configured one). Symbolic links are
+    followed only when asked, and then only to targets inside the folder given."""
     store = store or build_store(settings, create=True)
     options = IngestOptions(
         default_access=access or settings.default_access,
         min_words=settings.chunk_min_words,
         max_words=settings.chunk_max_words,
+        follow_symlinks=follow_symlinks,
     )
     return Ingestor(
         store, build_catalog(settings, store), options, build_publisher(settings, store)

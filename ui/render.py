@@ -23,6 +23,7 @@ STATUS_DA = {
     "alternate": "Anden udgave af et indlæst dokument",
     "failed": "Afvist",
     "pruned": "Fjernet",
+    "skipped": "Sprunget over",
 }
 DOC_TYPE_DA = {
     "referat": "Referat",
