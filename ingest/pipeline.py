@@ -23,6 +23,7 @@ from ingest.dedup import signature, signature_from_hex, signature_hex, similarit
 from ingest.discover import discover_files
 from ingest.errors import FileRejected
 from ingest.loaders import load_file
+from ingest.orphans import sweep_orphans
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
 from vectorstore.catalog import FileCatalog, FileRecord
@@ -151,6 +152,7 @@ class Ingestor:
             result = self._ingest_file(file, known, report, progress)
             report.add(result)
             progress.file_done(result)
+        self._sweep_orphans(known, report)
         sentence_index.complete(self.store, report, self._deleted, progress)
         report.seconds = time.perf_counter() - started
         return report
@@ -325,6 +327,14 @@ class Ingestor:
         sentence_index.embed_missing(self.store, sentences, report, progress)
 
     # -- pruning -----------------------------------------------------------------------------
+
+    def _sweep_orphans(self, known: dict[str, FileRecord], report: IngestReport) -> None:
+        """Remove passages a killed run left without a catalog record (ingest/orphans.py);
+        after the files, so a file still present has been ingested afresh and kept them."""
+        t0 = time.perf_counter()
+        report.orphan_passages = sweep_orphans(self.store, self.catalog, known.keys())
+        self._deleted = self._deleted or report.orphan_passages > 0
+        report.store_seconds += time.perf_counter() - t0
 
     def _prune(
         self,

@@ -34,6 +34,7 @@ class IngestReport:
     sentences_embedded: int = 0  # distinct sentence texts given a vector in this run
     sentence_seconds: float = 0.0  # embedding those sentences
     index_seconds: float = 0.0  # publishing the search index snapshot after the run
+    orphan_passages: int = 0  # passages no catalogued file owned (a killed run's), removed
 
     def add(self, result: FileResult) -> None:
         self.files.append(result)
@@ -65,6 +66,7 @@ class IngestReport:
             "documents": self.documents,
             "passages": self.passages,
             **{status: counts[status] for status in STATUSES},
+            "orphan_passages": self.orphan_passages,
             "seconds": round(self.seconds, 2),
         }
 

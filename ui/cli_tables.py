@@ -82,6 +82,7 @@ def print_report(report) -> None:
         ("Fjernet (--prune)", s["pruned"]),
         ("Fejlede filer", s["failed"]),
         ("Sprunget over (links, skjulte filer m.m.)", s["skipped"]),
+        ("Forældreløse passager fjernet", report.orphan_passages),
         ("Tekster indlejret / genbrugt", f"{report.passages_embedded} / {report.passages_reused}"),
         ("Nye sætninger indlejret", report.sentences_embedded),
         ("Sekunder (heraf søgeindeks)", f"{report.seconds:.1f} ({report.index_seconds:.1f})"),

@@ -296,3 +296,8 @@ def show_report(report: IngestReport) -> None:
     st.dataframe(report_rows(report), hide_index=True, width="stretch")
     for f in report.failed:
         st.error(f"**{md_escape(f.source)}** blev afvist: {md_escape(f.reason)}")
+    if report.orphan_passages:
+        st.info(
+            f"{report.orphan_passages} forældreløse passager (fra en afbrudt indlæsning af "
+            "filer, der ikke længere findes) er fjernet fra lageret."
+        )
