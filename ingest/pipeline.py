@@ -332,7 +332,8 @@ class Ingestor:
         """Remove passages a killed run left without a catalog record (ingest/orphans.py);
         after the files, so a file still present has been ingested afresh and kept them."""
         t0 = time.perf_counter()
-        report.orphan_passages = sweep_orphans(self.store, self.catalog, known.keys())
+        owners = [source for source, record in known.items() if record.status != "alternate"]
+        report.orphan_passages = sweep_orphans(self.store, self.catalog, owners)
         self._deleted = self._deleted or report.orphan_passages > 0
         report.store_seconds += time.perf_counter() - t0
 

@@ -298,3 +298,20 @@ def test_orphans_are_swept_by_prune_and_a_present_file_is_completed(tmp_path, mo
     summary = json.loads(pruned.stdout)["summary"]
     assert summary["orphan_passages"] == 1 and summary["unchanged"] == 1
     assert adopted["summary"]["orphan_passages"] == 0, "an adopted file's passages are no orphans"
+
+
+def test_orphans_of_a_file_later_recorded_as_a_copy_are_swept(tmp_path, model_folder):
+    store_dir, extra = safety_killed_store(tmp_path)
+    # another rendition of the note, read first by the next run: the killed file becomes its
+    # alternate, and an alternate owns no passages
+    (extra / "a-saltspredere.txt").write_text(SAFETY_KILLED + " Godkendt.\n", encoding="utf-8")
+    run = safety_runner.invoke(app, ["ingest", str(extra), "--store", str(store_dir), "--json"])
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.stdout)
+    statuses = {f["source"]: f["status"] for f in report["files"]}
+    assert statuses == {"a-saltspredere.txt": "indexed", "saltspredere.txt": "alternate"}
+    store, _ = safety_open(store_dir)
+    assert not store.ids_where({"source": "saltspredere.txt"})
+    assert report["summary"]["orphan_passages"] == 1
+    found = safety_search_sources(store_dir, "saltspredere")
+    assert "a-saltspredere.txt" in found and "saltspredere.txt" not in found
