@@ -264,10 +264,13 @@ def test_orphans_of_a_killed_run_are_swept_by_the_next_ingest(tmp_path, model_fo
     assert store.count() == 1
     summary = json.loads(rerun.stdout)["summary"]
     assert summary["unchanged"] == 1 and summary["orphan_passages"] == 1
-    # the orphans' sentence vectors went too, and the published snapshot no longer finds them
+    # the orphans' sentence vectors went too, and the run published a snapshot without them
     from ingest.sentence_index import all_sentences
+    from ui.config import load_settings
+    from ui.factory import build_publisher
 
     assert store.sentences.count() == len(all_sentences(store)) < sentences_before
+    assert not build_publisher(load_settings(store_dir=store_dir), store).is_stale()
     assert "saltspredere.txt" not in safety_search_sources(store_dir, "saltspredere")
 
 
