@@ -20,9 +20,11 @@ import numpy as np
 
 from ingest import sentence_index
 from ingest.dedup import signature, signature_from_hex, signature_hex, similarity
-from ingest.errors import FileRejected, IngestError
+from ingest.discover import discover_files
+from ingest.errors import FileRejected
 from ingest.limits import FileLimits
 from ingest.loaders import load_file
+from ingest.orphans import sweep_orphans
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
 from vectorstore.catalog import FileCatalog, FileRecord
@@ -66,6 +68,7 @@ class IngestOptions:
     max_words: int = 350
     near_duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-grams
     limits: FileLimits = field(default_factory=FileLimits)  # size, pages, unpacked per file
+    follow_symlinks: bool = False  # follow links, but only to targets inside the folder given
 
     @property
     def fingerprint(self) -> str:
@@ -88,22 +91,17 @@ class DiscoveredFile:
     replaces: bool = False
 
 
-def discover(paths: Iterable[str | Path]) -> list[DiscoveredFile]:
-    """Files under the given paths, sources relative to each path, hidden files skipped."""
-    found: list[DiscoveredFile] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            root = path.resolve()
-            for file in sorted(path.rglob("*")):
-                rel = file.relative_to(path)
-                if file.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    found.append(DiscoveredFile(file, root, rel.as_posix()))
-        elif path.is_file():
-            found.append(DiscoveredFile(path, path.resolve().parent, path.name))
-        else:
-            raise IngestError(f"Stien findes ikke: {path}")
-    return found
+def discover(
+    paths: Iterable[str | Path],
+    follow_symlinks: bool = False,
+    skipped: list[FileResult] | None = None,
+) -> list[DiscoveredFile]:
+    """Regular files under the given paths, sources relative to each path; what is left out
+    (hidden files, symbolic links, fifos) is added to `skipped` (see ingest/discover.py)."""
+    found = discover_files(paths, follow_symlinks)
+    if skipped is not None:
+        skipped.extend(found.skipped)
+    return [DiscoveredFile(f.path, f.root, f.source) for f in found.files]
 
 
 def file_hash(path: Path) -> str:
@@ -157,19 +155,23 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self._deleted = False  # passages deleted in this run: their sentences may be orphans
-        named = [p for p in paths if isinstance(p, DiscoveredFile)]
-        paths = [p for p in paths if not isinstance(p, DiscoveredFile)]
-        files = named + discover(paths)
+        found = discover_files(
+            [p for p in paths if not isinstance(p, DiscoveredFile)], self.options.follow_symlinks
+        )
+        named = [p for p in paths if isinstance(p, DiscoveredFile)]  # uploads, named by the app
+        files = named + [DiscoveredFile(f.path, f.root, f.source) for f in found.files]
         progress.files_total(len(files))
+        for result in found.skipped:  # links, hidden files, fifos: listed, never read
+            report.add(result)
         known = {record.source: record for record in self.catalog.all()}
-        if prune:
-            roots = {str(Path(p).expanduser().resolve()) for p in paths if Path(p).is_dir()}
-            self._prune(roots, files, known, report)
+        if prune:  # only folders actually walked: a skipped link's target is not emptied
+            self._prune({str(root) for root in found.roots}, files, known, report)
         for file in files:
             progress.file_started(file.source)
             result = self._ingest_file(file, known, report, progress)
             report.add(result)
             progress.file_done(result)
+        self._sweep_orphans(known, report)
         sentence_index.complete(self.store, report, self._deleted, progress)
         report.seconds = time.perf_counter() - started
         return report
@@ -366,6 +368,15 @@ class Ingestor:
         sentence_index.embed_missing(self.store, sentences, report, progress)
 
     # -- pruning -----------------------------------------------------------------------------
+
+    def _sweep_orphans(self, known: dict[str, FileRecord], report: IngestReport) -> None:
+        """Remove passages a killed run left without a catalog record (ingest/orphans.py);
+        after the files, so a file still present has been ingested afresh and kept them."""
+        t0 = time.perf_counter()
+        owners = [source for source, record in known.items() if record.status != "alternate"]
+        report.orphan_passages = sweep_orphans(self.store, self.catalog, owners)
+        self._deleted = self._deleted or report.orphan_passages > 0
+        report.store_seconds += time.perf_counter() - t0
 
     def _prune(
         self,

