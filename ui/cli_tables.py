@@ -90,35 +90,20 @@ def print_report(report) -> None:
     ]:
         table.add_row(label, str(value))
     out.print(table)
-    alternates = [f for f in report.files if f.status == "alternate"]
-    if alternates:
-        alt = Table(title="Alternative udgaver (indekseret én gang)")
-        alt.add_column("Fil")
-        alt.add_column("Samme dokument som")
-        for f in alternates:
-            alt.add_row(f.source, f.alternate_of)
-        out.print(alt)
-    replaced = [f for f in report.files if f.status == "replaced"]
-    if replaced:
-        table = Table(title="Erstattede dokumenter (samme kilde, en anden fil)")
-        table.add_column("Kilde")
-        table.add_column("Før")
-        table.add_column("Nu")
-        for f in replaced:
-            table.add_row(f.source, f.replaced, f.path)
-        out.print(table)
-    skipped = [f for f in report.files if f.status == "skipped"]
-    if skipped:
-        left = Table(title="Sprunget over (ikke læst)")
-        left.add_column("Sti")
-        left.add_column("Årsag")
-        for f in skipped:
-            left.add_row(f.source, f.reason)
-        out.print(left)
-    if report.failed:
-        bad = Table(title="Filer der ikke kunne indlæses")
-        bad.add_column("Fil")
-        bad.add_column("Årsag")
-        for f in report.failed:
-            bad.add_row(f.source, f.reason)
-        out.print(bad)
+    # per status, the files that need a word: (title, column headings, the row of a file)
+    for status, title, headings, row in (
+        ("alternate", "Alternative udgaver (indekseret én gang)", ("Fil", "Samme dokument som"),
+         lambda f: (f.source, f.alternate_of)),
+        ("replaced", "Erstattede dokumenter (samme kilde, en anden fil)", ("Kilde", "Før", "Nu"),
+         lambda f: (f.source, f.replaced, f.path)),
+        ("skipped", "Sprunget over (ikke læst)", ("Sti", "Årsag"),
+         lambda f: (f.source, f.reason)),
+        ("failed", "Filer der ikke kunne indlæses", ("Fil", "Årsag"),
+         lambda f: (f.source, f.reason)),
+    ):  # fmt: skip
+        files = [f for f in report.files if f.status == status]
+        if files:
+            listing = Table(*headings, title=title)
+            for f in files:
+                listing.add_row(*row(f))
+            out.print(listing)
