@@ -15,7 +15,6 @@ Usage: python bench/hostile_rss.py [--keep DIR]
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import re
 import resource
@@ -28,6 +27,10 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.hostile_files import make_docx_bomb  # noqa: E402
+
 SENTENCE = "Vejstøjen langs Ringvejen skal måles igen, før byrådet tager stilling til skærmen. "
 
 INGEST = r"""
@@ -41,32 +44,6 @@ report = build_ingestor(settings).run([sys.argv[3]])
 print(json.dumps({"status": f.status, "code": f.code, "reason": f.reason,
                   "passages": f.passages}, ensure_ascii=False))
 """
-
-
-def make_bomb(path: Path, unpacked: int) -> None:
-    """A valid DOCX made with python-docx, its body padded with whitespace (valid XML)."""
-    import docx
-
-    buffer = io.BytesIO()
-    document = docx.Document()
-    document.add_paragraph("Et helt almindeligt notat om vejstøj.")
-    document.save(buffer)
-    chunk = b" " * (1 << 20)
-    with (
-        zipfile.ZipFile(buffer) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename != "word/document.xml":
-                bomb.writestr(info.filename, data)
-                continue
-            head, tail = data.split(b"<w:body>", 1)
-            with bomb.open(info.filename, "w", force_zip64=True) as part:
-                part.write(head + b"<w:body>")
-                for _ in range(unpacked // len(chunk)):
-                    part.write(chunk)
-                part.write(tail)
 
 
 def make_one_line(path: Path, size: int) -> None:
@@ -109,7 +86,7 @@ def main() -> None:
         bomb, one_line = files / "bomb.docx", files / "one-line.txt"
         short_line = files / "one-line-5mb.txt"
         t0 = time.perf_counter()
-        make_bomb(bomb, 1100 << 20)
+        make_docx_bomb(bomb, 1100 << 20)
         make_one_line(one_line, 50 * 1_000_000)
         make_one_line(short_line, 5 * 1_000_000)
         with zipfile.ZipFile(bomb) as archive:

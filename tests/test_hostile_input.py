@@ -9,7 +9,6 @@ in tests/test_markup_injection.py, a writer waiting for another in tests/test_wr
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -34,6 +33,7 @@ from ingest.loaders import load_file
 from ingest.passages import prepare_document
 from ingest.pipeline import IngestOptions, Ingestor
 from tests.conftest import ROOT
+from tests.hostile_files import make_docx, make_docx_bomb
 from ui.cli import app
 
 # == Bounded work per file: size, page and unpacking limits; repeated text (issue 17) ==========
@@ -44,49 +44,6 @@ PARAGRAPH = (
     "Forvaltningen indstiller, at udvalget godkender tidsplanen for støjhandlingsplanen, "
     "og at borgerne på de mest belastede strækninger orienteres skriftligt inden sommerferien."
 )
-
-
-def make_docx(target: Path | io.BytesIO, paragraphs: list[str]) -> Path | io.BytesIO:
-    """A small valid DOCX, made with python-docx, written to a file or a buffer."""
-    import docx
-
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    document.save(target if isinstance(target, io.BytesIO) else str(target))
-    return target
-
-
-def make_docx_bomb(path: Path, unpacked: int, extra_parts: int = 0) -> Path:
-    """A valid DOCX whose word/document.xml is padded with `unpacked` bytes of whitespace
-    (valid XML, compressing about 1000:1), plus `extra_parts` unreferenced parts as large."""
-    buffer = io.BytesIO()
-    make_docx(buffer, ["Et helt almindeligt notat om vejstøj."])
-    with (
-        zipfile.ZipFile(buffer) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename != "word/document.xml":
-                bomb.writestr(info.filename, data)
-                continue
-            head, tail = data.split(b"<w:body>", 1)
-            with bomb.open(info.filename, "w", force_zip64=True) as part:
-                part.write(head + b"<w:body>")
-                write_spaces(part, unpacked)
-                part.write(tail)
-        for n in range(extra_parts):
-            with bomb.open(f"word/media/padding{n}.bin", "w", force_zip64=True) as part:
-                write_spaces(part, unpacked)
-    return path
-
-
-def write_spaces(stream, size: int) -> None:
-    chunk = b" " * (1 << 20)
-    for _ in range(size // len(chunk)):
-        stream.write(chunk)
-    stream.write(chunk[: size % len(chunk)])
 
 
 def make_pdf(path: Path, pages: int) -> Path:
