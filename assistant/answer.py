@@ -87,25 +87,59 @@ class Citation:
         return asdict(self)
 
 
+# how sure an answer is: a direct answer asserted; nothing asserted, the nearest evidence
+# shown; nothing found
+ANSWERED, UNCERTAIN, NOT_FOUND = "answered", "uncertain", "not_found"
+CONFIDENCE = (ANSWERED, UNCERTAIN, NOT_FOUND)
+
+
+@dataclass
+class Quote:
+    """One statement of evidence: whole sentences verbatim from one passage, with its citation.
+
+    `label` is the heading or section the sentences stand under in their document; `document`
+    names the document and who/when once for all its quotes ("«Titel» (Byrådet, 24. marts
+    2025)").
+    """
+
+    text: str
+    n: int
+    label: str = ""
+    document: str = ""
+
+    def line(self) -> str:
+        label = f"Under «{self.label}»: " if self.label else ""
+        return f"{label}{self.text} [{self.n}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class Answer:
     question: str
     text: str
     citations: list[Citation] = field(default_factory=list)
-    declined: bool = False
+    declined: bool = False  # confidence == NOT_FOUND
     filters_applied: str = ""  # the filters taken from the question, in Danish
     notes: list[str] = field(default_factory=list)  # e.g. "LLM-svaret blev erstattet …"
     mode: str = "extractive"
     hits: list[Hit] = field(default_factory=list)  # what retrieval returned, for the UI
     # filters taken from the question, by kind ("period", "committee") → Danish label
     derived: dict[str, str] = field(default_factory=dict)
-    # what the decline rule read, per answer attempt (a second one without derived filters)
-    signals: list[dict[str, Any]] = field(default_factory=list)
+    # what the confidence rule read, per answer attempt (a second one without derived filters)
+    signals: list[Any] = field(default_factory=list)  # assistant.confidence.Signals
+    confidence: str = ANSWERED
+    direct: str = ""  # the direct answer with its lead-in and citation; "" when none asserted
+    evidence: list[Quote] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "text": self.text,
+            "confidence": self.confidence,
+            "direct": self.direct,
+            "evidence": [q.to_dict() for q in self.evidence],
             "declined": self.declined,
             "filters_applied": self.filters_applied,
             "notes": self.notes,

@@ -1,4 +1,9 @@
-"""The assistant: question → filters → retrieval → composed answer with verified citations."""
+"""The assistant: question → filters → retrieval → chosen sentences → confidence → answer.
+
+The answer has a direct answer and the evidence beneath it (`compose_extractive`), at one of
+three confidences (`confidence`): answered, uncertain (nothing asserted, the nearest evidence
+shown) or not found (with what the index covers).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import date
 
-from assistant.answer import Answer
-from assistant.compose_extractive import Composed, ExtractiveComposer
+from assistant.answer import ANSWERED, NOT_FOUND, Answer
+from assistant.choose import Choice, SentenceChooser
+from assistant.compose_extractive import ExtractiveComposer
+from assistant.confidence import RANK, ConfidencePolicy, measure
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
-from assistant.decline import DeclinePolicy, coverage_note, signals
 from assistant.errors import AssistantError
+from assistant.index_coverage import coverage_note
 from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
 from assistant.timewords import committee_mentioned
 from vectorstore.filters import SearchFilters
@@ -32,16 +39,18 @@ class Assistant:
     def __init__(
         self,
         retriever: QuestionRetriever,
-        composer: Composer | None = None,
+        chooser: SentenceChooser | None = None,
         llm: AnswerStreamer | None = None,  # when a chat model is configured
-        decline: DeclinePolicy | None = None,
+        confidence: ConfidencePolicy | None = None,
         k: int = 8,
         today: date | None = None,
+        composer: Composer | None = None,
     ) -> None:
         self.retriever = retriever
+        self.chooser = chooser or SentenceChooser()
         self.composer = composer or ExtractiveComposer()
         self.llm = llm
-        self.decline = decline or DeclinePolicy()
+        self.confidence = confidence or ConfidencePolicy()
         self.k = k
         self.today = today
 
@@ -99,61 +108,65 @@ class Assistant:
         if committees:
             hits = self._committee_first(hits, committees, history, base, index)
         hits = self.retriever.with_case_decisions(hits, searched, snapshot=index)
-        composed = self._compose(question, hits, index, query, committees)
-        text, citations = composed.text, composed.citations
-        seen = [signals(hits, composed, question, len(index))]
-        declined = self.decline.declines(seen[0])
-        if declined and citations and self._continues_case(question, history, citations):
-            declined = False  # a follow-up about the case just answered needs no new topic words
-        if declined and derived:
+        choice = self._choose(question, hits, index, query, committees)
+        seen = [measure(choice, hits, question, index, query)]
+        tier = self.confidence.tier(seen[0])
+        if tier != ANSWERED and choice.direct and self._continues_case(question, history, choice):
+            tier = ANSWERED  # a follow-up about the case just answered needs no new topic words
+        if tier != ANSWERED and derived:
             # "i januar 2024" may date the event, not the meeting that decided it: when the
-            # derived filters find nothing, search once more with only the caller's filters
+            # derived filters find no answer, search once more with only the caller's filters
             retry = found.unfiltered or self.retriever.retrieve(
                 query, k=self.k, filters=base, snapshot=index
             )
             retry_hits = self._prefer_previous_case(retry.hits, question, history)
             retry_hits = self.retriever.with_case_decisions(retry_hits, base, snapshot=index)
-            again = self._compose(question, retry_hits, index, query)
-            seen.append(signals(retry_hits, again, question, len(index)))
-            if not self.decline.declines(seen[-1]):
+            again = self._choose(question, retry_hits, index, query)
+            seen.append(measure(again, retry_hits, question, index, query))
+            retry_tier = self.confidence.tier(seen[-1])
+            if RANK[retry_tier] < RANK[tier]:
                 notes.append(_without_note(applied))
-                result, hits, text, citations = retry, retry_hits, again.text, again.citations
-                declined, applied, derived = False, [], {}
-        if declined:
+                result, hits, choice, tier = retry, retry_hits, again, retry_tier
+                applied, derived = [], {}
+        if tier == NOT_FOUND:
             reason = result.empty_reason or "Jeg fandt ikke noget i dokumenterne, der besvarer "
             if not result.empty_reason:
                 reason += "spørgsmålet."
             text = f"{reason} {coverage_note(index, access)} {REPHRASE_TIP}"
             answer = Answer(
                 question, text, [], True, ", ".join(applied), hits=hits, derived=derived,
-                signals=seen,
+                signals=seen, confidence=NOT_FOUND,
             )  # fmt: skip
             yield text
             yield answer
             return
+        composed = self.composer.compose(choice, tier)
         answer = Answer(
-            question, text, citations, False, ", ".join(applied), notes, hits=hits,
-            derived=derived, signals=seen,
+            question, composed.text, composed.citations, False, ", ".join(applied), notes,
+            hits=hits, derived=derived, signals=seen, confidence=tier, direct=composed.direct,
+            evidence=composed.evidence,
         )  # fmt: skip
-        if mode == "llm" and self.llm is not None:
+        if mode == "llm" and self.llm is not None and tier == ANSWERED:
+            # a model writes only over an answer the evidence supports: an uncertain answer
+            # asserts nothing, so no model is asked to
             for part in self.llm.stream(answer, hits):
                 if isinstance(part, Answer):
                     part.derived = dict(derived)
                 yield part
             return
-        yield text
+        yield composed.text
         yield answer
 
-    def _compose(
+    def _choose(
         self,
         question: str,
         hits: list[Hit],
         index: Snapshot,
         query: str,
         committees: list[str] = (),
-    ) -> Composed:
+    ) -> Choice:
         meanings = self.retriever.sentence_meanings(query, hits, index) if hits else {}
-        return self.composer.compose(
+        return self.chooser.choose(
             question, hits, index, topic=query, meanings=meanings, committees=committees
         )
 
@@ -183,9 +196,11 @@ class Assistant:
         return own + [h for h in hits if h.chunk_id not in ids]
 
     @staticmethod
-    def _continues_case(question: str, history: list[Turn], citations) -> bool:
+    def _continues_case(question: str, history: list[Turn], choice: Choice) -> bool:
         cases = set(previous_cases(history))
-        return is_follow_up(question, history) and any(c.case_number in cases for c in citations)
+        return is_follow_up(question, history) and any(
+            c.hit.metadata.case_number in cases for c in choice.direct
+        )
 
     def _prefer_previous_case(self, hits: list[Hit], question: str, history: list[Turn]):
         """For a follow-up, passages of the case just discussed come first."""

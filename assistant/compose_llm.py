@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from html import escape
 
 from assistant.answer import Answer, Citation, danish_date, display_committee
@@ -173,9 +174,11 @@ class LLMComposer:
             Citation.from_hit(i, sources[n - 1], best_sentence(sources[n - 1], cleaned))
             for i, n in enumerate(order, start=1)
         ]
-        return Answer(
-            extractive.question, cleaned, citations, False, extractive.filters_applied,
-            mode="llm", hits=extractive.hits,
+        # the model's text is the direct answer; its sources are the cards (renumbered), so the
+        # extractive evidence, numbered for the extractive text, is not carried over
+        return replace(
+            _copy(extractive), text=cleaned, citations=citations, mode="llm", direct=cleaned,
+            evidence=[],
         )  # fmt: skip
 
     def _fallback(self, extractive: Answer, note: str) -> Iterator[str | Answer]:
@@ -195,7 +198,10 @@ def best_sentence(hit: Hit, answer_text: str) -> str:
 
 
 def _copy(answer: Answer) -> Answer:
-    return Answer(
-        answer.question, answer.text, list(answer.citations), answer.declined,
-        answer.filters_applied, list(answer.notes), "extractive", answer.hits,
+    """The extractive answer with lists of its own: every field kept (notes, signals, the
+    confidence and the direct answer), so a fallback is the answer it replaces."""
+    return replace(
+        answer, citations=list(answer.citations), notes=list(answer.notes), mode="extractive",
+        hits=list(answer.hits), evidence=list(answer.evidence), signals=list(answer.signals),
+        derived=dict(answer.derived),
     )  # fmt: skip

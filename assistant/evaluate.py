@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.answer import ANSWERED, NOT_FOUND, UNCERTAIN
 from assistant.retrieve import Retriever
 from vectorstore.filters import SearchFilters
 from vectorstore.records import Hit
@@ -173,65 +174,82 @@ def evaluate(
 @dataclass
 class AnswerResult:
     question: Question
-    declined: bool
-    cited_gold: bool
-    has_facts: bool
+    confidence: str  # answered, uncertain or not_found
+    cited_gold: bool  # a gold passage among the answer's citations
+    has_facts: bool  # every `answer_contains` phrase in the whole answer
+    direct_facts: bool  # … in the direct answer
+    direct_words: int  # 0 when no direct answer is asserted
     seconds: float
     text: str
+
+    @property
+    def declined(self) -> bool:
+        return self.confidence == NOT_FOUND
+
+
+def _share(rows: list[AnswerResult], test) -> float:
+    return sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0
+
+
+def answer_figures(rows: list[AnswerResult]) -> dict:
+    """The answer measures of issue 18 over some questions (answerable and not)."""
+    answerable = [r for r in rows if r.question.answerable]
+    unanswerable = [r for r in rows if not r.question.answerable]
+    answered = [r for r in answerable if r.confidence == ANSWERED]
+    words = [r.direct_words for r in rows if r.direct_words]
+    return {
+        "n": len(rows),
+        # a gold passage among the citations of an answered or uncertain answer
+        "evidence_hit": _share(answerable, lambda r: r.cited_gold and not r.declined),
+        "coverage": _share(answerable, lambda r: r.confidence == ANSWERED),
+        "citation_hit_answered": _share(answered, lambda r: r.cited_gold),
+        "facts_direct": _share(answerable, lambda r: r.direct_facts),
+        "facts_answer": _share(answerable, lambda r: r.has_facts),
+        "answerable_uncertain": _share(answerable, lambda r: r.confidence == UNCERTAIN),
+        "answerable_not_found": _share(answerable, lambda r: r.declined),
+        "unanswerable_answered": _share(unanswerable, lambda r: r.confidence == ANSWERED),
+        "unanswerable_uncertain": _share(unanswerable, lambda r: r.confidence == UNCERTAIN),
+        "unanswerable_not_found": _share(unanswerable, lambda r: r.declined),
+        "direct_words_median": statistics.median(words) if words else 0,
+    }
 
 
 @dataclass
 class AnswerReport:
     results: list[AnswerResult]
 
-    def _share(self, rows: list[AnswerResult], test) -> float:
-        return sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0
-
     def per_kind(self) -> dict[str, dict]:
-        """Per question kind: citation and fact rates (answerable kinds) and declines (for
-        `unanswerable`, the share rightly declined; otherwise, wrongly)."""
         groups: dict[str, list[AnswerResult]] = defaultdict(list)
         for r in self.results:
             groups[r.question.kind].append(r)
-        out: dict[str, dict] = {}
-        for kind, rows in sorted(groups.items()):
-            answerable = rows[0].question.answerable
-            out[kind] = {
-                "n": len(rows),
-                "citation_hit_rate": self._share(rows, lambda r: r.cited_gold)
-                if answerable else None,
-                "answer_contains_rate": self._share(rows, lambda r: r.has_facts)
-                if answerable else None,
-                "declined": self._share(rows, lambda r: r.declined),
-            }  # fmt: skip
-        return out
+        return {kind: answer_figures(rows) for kind, rows in sorted(groups.items())}
 
     def to_dict(self) -> dict:
         answerable = [r for r in self.results if r.question.answerable]
-        unanswerable = [r for r in self.results if not r.question.answerable]
         times = sorted(r.seconds * 1000 for r in self.results)
         p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))] if times else 0.0
         return {
-            "citation_hit_rate": self._share(answerable, lambda r: r.cited_gold),
-            "answer_contains_rate": self._share(answerable, lambda r: r.has_facts),
-            "unanswerable_declined": self._share(unanswerable, lambda r: r.declined),
-            "answerable_wrongly_declined": self._share(answerable, lambda r: r.declined),
+            **answer_figures(self.results),
+            # the measures of earlier releases: a citation of a gold passage, the facts anywhere
+            "citation_hit_rate": _share(answerable, lambda r: r.cited_gold),
+            "answer_contains_rate": _share(answerable, lambda r: r.has_facts),
             "ask_latency_ms": {"p50": statistics.median(times) if times else 0.0, "p95": p95},
             "answerable": len(answerable),
-            "unanswerable": len(unanswerable),
+            "unanswerable": len(self.results) - len(answerable),
             "per_kind": self.per_kind(),
             "failures": [
                 {
                     "id": r.question.id,
                     "question": r.question.question,
-                    "declined": r.declined,
+                    "confidence": r.confidence,
                     "cited_gold": r.cited_gold,
                     "has_facts": r.has_facts,
+                    "direct_facts": r.direct_facts,
                     "answer": r.text[:300],
                 }
                 for r in self.results
-                if (r.question.answerable and not (r.cited_gold and r.has_facts))
-                or (not r.question.answerable and not r.declined)
+                if (r.question.answerable and not (r.cited_gold and r.direct_facts))
+                or (not r.question.answerable and r.confidence == ANSWERED)
             ],
         }
 
@@ -249,8 +267,14 @@ def evaluate_answers(
         hits = {h.chunk_id: h for h in answer.hits}
         cited = [hits[c.chunk_id] for c in answer.citations if c.chunk_id in hits]
         cited_gold = q.answerable and any(is_hit(h, q.gold) for h in cited)
-        text = normalise(answer.text)
-        has_facts = q.answerable and all(normalise(f) in text for f in q.answer_contains)
-        results.append(AnswerResult(q, answer.declined, cited_gold, has_facts, elapsed,
-                                    answer.text))  # fmt: skip
+        text, direct = normalise(answer.text), normalise(answer.direct)
+        facts = [normalise(f) for f in q.answer_contains]
+        results.append(
+            AnswerResult(
+                q, answer.confidence, cited_gold,
+                q.answerable and all(f in text for f in facts),
+                q.answerable and bool(direct) and all(f in direct for f in facts),
+                len(answer.direct.split()), elapsed, answer.text,
+            )
+        )  # fmt: skip
     return AnswerReport(results)

@@ -17,6 +17,7 @@ from vectorstore.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
+    from assistant.choose import Choice
     from assistant.compose_extractive import Composed
     from assistant.retrieve import QuestionSearch
 
@@ -71,17 +72,9 @@ class QuestionRetriever(Protocol):
 
 @runtime_checkable
 class Composer(Protocol):
-    """Composes an answer from the hits without a language model."""
+    """Writes the extractive answer of a choice of sentences at a decided confidence."""
 
-    def compose(
-        self,
-        question: str,
-        hits: list[Hit],
-        index: Snapshot,
-        topic: str = "",
-        meanings: dict[str, float] | None = None,
-        committees: Collection[str] = (),
-    ) -> Composed: ...
+    def compose(self, choice: Choice, confidence: str = "answered") -> Composed: ...
 
 
 @runtime_checkable

@@ -48,6 +48,7 @@ class Candidate:
     section: str = ""
     coverage: float = 0.0  # share of the question's weighted terms in the sentence
     meaning: float | None = None  # cosine to the question, when the sentence has a vector
+    label: str = ""  # the heading it stands under, when more specific than its section
 
     @property
     def is_decision(self) -> bool:

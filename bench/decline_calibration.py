@@ -1,13 +1,18 @@
-"""How the decline rule was chosen: its signals per question, and a calibration curve.
+"""How the confidence thresholds were chosen: risk–coverage curves on the dev set, per store.
 
-For every question of a set, answer as the assistant does (same retrieval, same composer) and
-record what the decline policy reads: the best meaning (cosine of the best sentence of the top
-passages), the squared-IDF coverage of the best passage, and whether the answer holds the kind
-of value asked for. Then sweep the meaning threshold and print, for each point, the share of
-unanswerable questions declined and of answerable ones wrongly declined (the curve), and the
-same under leave-one-kind-out, to see whether a point holds for kinds it was not chosen on.
+For every question, answer as the assistant does (same retrieval, same sentence choice) and
+record the signals the confidence rule reads, per answer attempt. Then sweep the two
+thresholds of `ConfidencePolicy` (each a base plus `per_decade` × log10 of the store's passages)
+and print, per store:
+- the answer threshold's curve: coverage (answerable questions answered) against risk
+  (unanswerable questions answered);
+- the not-found threshold's curve: answerable questions not found against unanswerable ones;
+and the points that meet the targets on every store at once: unanswerable answered ≤ 0.10 with
+as many answerable answered as that allows, and answerable not found ≤ 0.03. A store holds the
+questions whose gold passages it has, and every unanswerable question.
 
-Usage: python bench/decline_calibration.py --store DIR [--questions FILE] [--dump FILE.json]
+Usage: python bench/decline_calibration.py --store S [--store M …] [--questions FILE]
+       [--dump FILE.json] [--load FILE.json]
 """
 
 from __future__ import annotations
@@ -23,38 +28,52 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.answer import ANSWERED, NOT_FOUND  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
-from assistant.decline import DeclinePolicy  # noqa: E402
+from assistant.confidence import RANK, ConfidencePolicy, Signals  # noqa: E402
 from assistant.evaluate import load_questions  # noqa: E402
 from ui.config import load_settings  # noqa: E402
 from ui.factory import build_retriever  # noqa: E402
 
-GRID = [round(float(t), 4) for t in np.arange(0.82, 0.90, 0.0025)]
+GRID = [round(float(t), 4) for t in np.arange(0.80, 0.92, 0.0025)]
+MAX_RISK = 0.10  # unanswerable questions answered
+MAX_MISSED = 0.03  # answerable questions not found
 
 
-def signals(assistant: Assistant, questions) -> list[dict]:
+def record(store: Path, questions) -> dict:
+    retriever = build_retriever(load_settings(store_dir=store))
+    assistant = Assistant(retriever)
+    sources = list(retriever.snapshot().summary("closed").per_source)
     rows = []
     for q in questions:
-        passes = assistant.ask(q.question).signals
+        if q.answerable and not all(any(g["source"] in s for s in sources) for g in q.gold):
+            continue  # its gold is in another store
+        answer = assistant.ask(q.question)
+        passes = [s.to_dict() for s in answer.signals]
         rows.append({"id": q.id, "kind": q.kind, "answerable": q.answerable, "passes": passes})
-        first = passes[0]
-        print(
-            f"{q.id} {q.kind:12s} meaning {first['meaning'] or 0:.3f} coverage "
-            f"{first['coverage']:.2f} value {'y' if first['has_value'] else 'n'}"
-            + (" (+ a pass without the question's filters)" if len(passes) > 1 else "")
-        )
-    return rows
+    return {"store": str(store), "passages": len(retriever.snapshot()), "rows": rows}
 
 
-def declines(policy: DeclinePolicy, row: dict) -> bool:
-    """As the assistant decides: declined when every pass it made declines."""
-    return all(policy.declines(p) for p in row["passes"])
+def tier(policy: ConfidencePolicy, row: dict) -> str:
+    """As the assistant decides: the surest tier of its attempts (a second attempt, without
+    the question's derived filters, is made only when the first is not answered)."""
+    return min((policy.tier(Signals(**p)) for p in row["passes"]), key=RANK.__getitem__)
 
 
-def rates(rows: list[dict], policy: DeclinePolicy) -> tuple[float, float]:
-    good = [declines(policy, r) for r in rows if not r["answerable"]]
-    bad = [declines(policy, r) for r in rows if r["answerable"]]
-    return float(np.mean(good)) if good else 0.0, float(np.mean(bad)) if bad else 0.0
+def shares(policy: ConfidencePolicy, rows: list[dict]) -> dict[str, float]:
+    tiers = [(r["answerable"], tier(policy, r)) for r in rows]
+    good = [t for a, t in tiers if a]
+    bad = [t for a, t in tiers if not a]
+
+    def share(ts, value):
+        return float(np.mean([t == value for t in ts])) if ts else 0.0
+
+    return {
+        "coverage": share(good, ANSWERED),
+        "risk": share(bad, ANSWERED),
+        "missed": share(good, NOT_FOUND),
+        "unanswerable_not_found": share(bad, NOT_FOUND),
+    }
 
 
 def auc(scores: np.ndarray, answerable: np.ndarray) -> float:
@@ -66,68 +85,87 @@ def auc(scores: np.ndarray, answerable: np.ndarray) -> float:
     return float(above / (len(pos) * len(neg)))
 
 
-def best_decline(scores: np.ndarray, answerable: np.ndarray, wrongly: float = 0.05) -> float:
-    """The most unanswerable questions one threshold on `scores` declines while declining at
-    most `wrongly` of the answerable ones: what the signal alone could reach."""
-    best = 0.0
-    for t in np.unique(scores):
-        declined = scores < t
-        if declined[answerable].mean() <= wrongly:
-            best = max(best, float(declined[~answerable].mean()))
-    return best
-
-
-def separability(rows: list[dict], policy: DeclinePolicy) -> None:
-    """How well each signal alone, and the policy's score, tells answerable from not."""
-    first = [r["passes"][0] for r in rows]
-    answerable = np.array([r["answerable"] for r in rows])
-    named = {
-        "best sentence cosine": [p["meaning"] or 0.0 for p in first],
-        "best passage cosine": [p["dense"] for p in first],
-        "squared-IDF coverage": [p["coverage"] for p in first],
-        "the policy's score": [policy.score(p) or 0.0 for p in first],
-    }
-    print("\nSeparability on the first pass: AUC | declined at <= 0.05 wrongly, one threshold")
-    for name, values in named.items():
-        scores = np.asarray(values, dtype=float)
-        reach = best_decline(scores, answerable)
-        print(f"  {name:22s} {auc(scores, answerable):.3f} | {reach:.2f}")
+def separability(stores: list[dict], policy: ConfidencePolicy) -> None:
+    print("\nSeparability on the first attempt (AUC): answerable above unanswerable")
+    for data in stores:
+        first = [Signals(**r["passes"][0]) for r in data["rows"]]
+        answerable = np.array([r["answerable"] for r in data["rows"]])
+        named = {
+            "best sentence cosine": [s.meaning or 0.0 for s in first],
+            "best passage cosine": [s.dense for s in first],
+            "direct answer cosine": [s.direct_meaning or 0.0 for s in first],
+            "squared-IDF coverage": [s.coverage for s in first],
+            "the policy's score": [policy.score(s) or 0.0 for s in first],
+        }
+        print(f"  {Path(data['store']).name} ({data['passages']} passages)")
+        for name, values in named.items():
+            print(f"    {name:22s} {auc(np.asarray(values, float), answerable):.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--store", type=Path, action="append", default=[])
     parser.add_argument(
         "--questions", type=Path, default=ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
     )
     parser.add_argument("--dump", type=Path, help="write the signals as JSON")
+    parser.add_argument("--load", type=Path, help="read signals written by --dump")
     args = parser.parse_args()
-    assistant = Assistant(build_retriever(load_settings(store_dir=args.store)))
-    rows = signals(assistant, load_questions(args.questions))
+    if args.load:
+        stores = json.loads(args.load.read_text(encoding="utf-8"))
+    else:
+        questions = load_questions(args.questions)
+        stores = [record(store, questions) for store in args.store]
     if args.dump:
-        args.dump.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
-    default = assistant.decline
-    n = rows[0]["passes"][0]["passages"] if rows else 1
-    rise = default.threshold(n) - default.min_score
-    print(f"\nThe store holds {n} passages: threshold = min_score + {rise:.4f}")
-    print("The curve: min_score | unanswerable declined | answerable wrongly declined")
-    for threshold in GRID:
-        good, bad = rates(rows, replace(default, min_score=float(threshold)))
-        mark = " <- default" if abs(threshold - default.min_score) < 1e-9 else ""
-        print(f"  {threshold:.4f} | {good:5.2f} | {bad:5.2f}{mark}")
-    separability(rows, default)
-    print("\nLeave one kind out: the threshold that keeps wrongly declined <= 0.05 on the other")
-    print("kinds, applied to the kind left out (unanswerable questions stay in every fit)")
-    kinds = sorted({r["kind"] for r in rows if r["answerable"]})
-    for kind in kinds:
-        fit = [r for r in rows if r["kind"] != kind]
-        best = max(
-            (t for t in GRID if rates(fit, replace(default, min_score=float(t)))[1] <= 0.05),
-            default=GRID[0],
-        )
-        held = [r for r in rows if r["kind"] == kind]
-        _, bad = rates(held, replace(default, min_score=float(best)))
-        print(f"  {kind:12s} threshold {best:.4f}: wrongly declined {bad:.2f} of {len(held)}")
+        args.dump.write_text(json.dumps(stores, ensure_ascii=False), encoding="utf-8")
+    default = ConfidencePolicy()
+    for data in stores:
+        rows = data["rows"]
+        n_good = sum(r["answerable"] for r in rows)
+        print(f"\n{data['store']}: {data['passages']} passages, {n_good} answerable and "
+              f"{len(rows) - n_good} unanswerable questions")  # fmt: skip
+        print("  base t | answer threshold at t: coverage  risk | not-found threshold at t: "
+              "answerable  unanswerable not found")  # fmt: skip
+        for t in GRID:
+            a = shares(replace(default, answer_min=t, found_min=0.0), rows)
+            f = shares(replace(default, answer_min=9.0, found_min=t), rows)
+            marks = " <- answer" if abs(t - default.answer_min) < 1e-9 else ""
+            marks += " <- not found" if abs(t - default.found_min) < 1e-9 else ""
+            print(f"  {t:.4f} | {a['coverage']:5.2f} {a['risk']:5.2f} | "
+                  f"{f['missed']:5.2f} {f['unanswerable_not_found']:5.2f}{marks}")  # fmt: skip
+    # the points that hold on every store at once
+    answer_min = next(
+        (t for t in GRID if all(
+            shares(replace(default, answer_min=t, found_min=0.0), d["rows"])["risk"] <= MAX_RISK
+            for d in stores)),
+        GRID[-1],
+    )  # fmt: skip
+    found_min = max(
+        (t for t in GRID if t <= answer_min and all(
+            shares(replace(default, answer_min=9.0, found_min=t), d["rows"])["missed"]
+            <= MAX_MISSED for d in stores)),
+        default=GRID[0],
+    )  # fmt: skip
+    print(f"\nChosen on every store: answer_min {answer_min:.4f} (risk <= {MAX_RISK}), "
+          f"found_min {found_min:.4f} (answerable not found <= {MAX_MISSED}); "
+          f"the policy's defaults: {default.answer_min:.4f}, {default.found_min:.4f}")  # fmt: skip
+    chosen = replace(default, answer_min=answer_min, found_min=found_min)
+    for data in stores:
+        print(f"  {Path(data['store']).name}: {shares(chosen, data['rows'])}")
+    separability(stores, default)
+    print("\nLeave one kind out: answer_min fitted without a kind, applied to it")
+    for data in stores:
+        kinds = sorted({r["kind"] for r in data["rows"] if r["answerable"]})
+        for kind in kinds:
+            fit = [r for r in data["rows"] if r["kind"] != kind]
+            t = next((t for t in GRID if shares(replace(chosen, answer_min=t), fit)["risk"]
+                      <= MAX_RISK), GRID[-1])  # fmt: skip
+            held = [r for r in data["rows"] if r["kind"] == kind]
+            got = shares(replace(chosen, answer_min=t), held)
+            print(
+                f"  {Path(data['store']).name} {kind:12s} t {t:.4f}: answered "
+                f"{got['coverage']:.2f}, not found {got['missed']:.2f} of {len(held)}"
+            )
 
 
 if __name__ == "__main__":

