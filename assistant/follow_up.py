@@ -81,7 +81,7 @@ indstiller indstillede drøfte drøfter drøftede drøftet afgøre afgør afgjor
 mene sagens vide ved vidste
 imod enstemmig enstemmigt flertal flertallet mindretal afstemning afstemningen
 kommune kommunen kommunens borgmester borgmesteren forvaltning forvaltningen administrationen
-direktionen politikerne partierne byråd byrådet
+direktionen politikerne partierne byråd byrådet magistraten borgerrepræsentationen
 sag sagen beslutning beslutningen forslag forslaget projekt projektet ordning ordningen
 tiltag tiltaget plan planen aftale aftalen indstilling indstillingen punkt punktet emne emnet
 bevilling bevillingen arbejde arbejdet byggeri byggeriet initiativ initiativet ændring ændringen

@@ -24,6 +24,8 @@ FOLLOW_UPS = [
     "Hvad betyder det for de ældre?",
     "Og hvad sagde Økonomiudvalget?",  # a body's view of the same case
     "Hvad sagde Børne- og Skoleudvalget?",
+    "Hvad mener Handicaprådet?",  # any council or committee, known to the index or not
+    "Hvad mente borgmesteren?",
     "Hvad med 2024?",  # ellipses: only a period
     "Og i 2023?",
     "Hvor meget?",
