@@ -199,6 +199,24 @@ def test_a_follow_up_naming_a_committee_leads_with_its_treatment(assistant):
     assert follow.text.startswith("Børne- og Skoleudvalget besluttede den 4. marts 2025")
 
 
+def test_a_question_naming_a_new_topic_is_not_read_as_a_follow_up(assistant):
+    first = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne?")
+    cost = assistant.ask("Hvor meget koster det?", history=[turn_from(first)])
+    assert not cost.declined and "6.400.000 kr." in cost.text
+    assert cost.citations[0].case_number == "24-018452"
+    # "den nye svømmehal" is a topic of its own, which the store does not hold: declined as in a
+    # new chat, not answered with the heating case of the turns before
+    history = [turn_from(first), turn_from(cost)]
+    pool = assistant.ask("Hvornår åbner den nye svømmehal?", history=history)
+    alone = assistant.ask("Hvornår åbner den nye svømmehal?")
+    assert pool.declined and alone.declined
+    assert not any(c.case_number == "24-018452" for c in pool.citations)
+    assert "varme" not in pool.text.lower()
+    # and a follow-up after it leans on the new topic, not on the heating case
+    when = assistant.ask("Hvornår blev det besluttet?", history=[*history, turn_from(pool)])
+    assert not any(c.case_number == "24-018452" for c in when.citations)
+
+
 def test_a_year_the_passages_do_not_reach_is_declined(assistant):
     answered = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne i 2025?")
     assert not answered.declined
