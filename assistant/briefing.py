@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from assistant.answer import Citation, danish_date
+from assistant.answer import Answer, Citation, danish_date
 from assistant.errors import BriefingExportError
 from assistant.source_text import inert
 
@@ -18,13 +19,50 @@ class BriefingItem:
 
 
 @dataclass
+class BriefingAnswer:
+    """A direct answer kept in a briefing: its citation marks point at passages (chunk ids),
+    renumbered as the briefing's sources stand when it is exported."""
+
+    question: str
+    direct: str
+    cites: dict[int, str]  # the answer's own number → chunk id
+
+    def text(self, numbers: dict[str, int]) -> str:
+        """The direct answer with the briefing's numbers; a mark of a removed source goes."""
+
+        def renumber(match: re.Match[str]) -> str:
+            n = numbers.get(self.cites.get(int(match.group(1)), ""))
+            return f"[{n}]" if n else ""
+
+        return " ".join(_MARK.sub(renumber, self.direct).split())
+
+
+_MARK = re.compile(r"\[(\d{1,3})\]")
+
+
+@dataclass
 class Briefing:
     title: str = "Briefing"
     items: list[BriefingItem] = field(default_factory=list)
+    answers: list[BriefingAnswer] = field(default_factory=list)
 
     def add(self, citation: Citation, note: str = "") -> None:
         if not any(i.citation.chunk_id == citation.chunk_id for i in self.items):
             self.items.append(BriefingItem(citation, note))
+
+    def add_answer(self, answer: Answer) -> None:
+        """The answer's direct answer ("Kort svar") and its sources; an answer that asserts
+        nothing (uncertain) adds only its sources: a briefing states no more than the chat."""
+        for citation in answer.citations:
+            self.add(citation)
+        if answer.direct and not any(a.question == answer.question for a in self.answers):
+            cites = {c.n: c.chunk_id for c in answer.citations}
+            self.answers.append(BriefingAnswer(answer.question, answer.direct, cites))
+
+    def short_answers(self) -> list[tuple[str, str]]:
+        """(question, direct answer) with the sources' current numbers."""
+        numbers = {item.citation.chunk_id: n for n, item in enumerate(self.items, start=1)}
+        return [(a.question, a.text(numbers)) for a in self.answers]
 
     def remove(self, chunk_id: str) -> None:
         self.items = [i for i in self.items if i.citation.chunk_id != chunk_id]
@@ -43,6 +81,10 @@ class Briefing:
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title}", "", f"Udarbejdet {danish_date(date.today().isoformat())}."]
+        if self.answers:
+            lines += ["", "## Korte svar", ""]
+            for question, direct in self.short_answers():
+                lines += [f"**{question}**", "", direct, ""]
         if self.items:
             lines += ["", "## Sammenfatning", ""]
             lines += [f"- {s}" for s in self.summary()]
@@ -66,6 +108,11 @@ class Briefing:
         document.core_properties.title = self.title
         document.add_heading(self.title, level=1)
         document.add_paragraph(f"Udarbejdet {danish_date(date.today().isoformat())}.")
+        if self.answers:
+            document.add_heading("Korte svar", level=2)
+            for question, direct in self.short_answers():
+                document.add_paragraph().add_run(question).bold = True
+                document.add_paragraph(direct)
         if self.items:
             document.add_heading("Sammenfatning", level=2)
             for sentence in self.summary():

@@ -60,3 +60,23 @@ def test_unwritable_path_is_a_clear_error(briefing, tmp_path):
     blocker.write_text("x")
     with pytest.raises(BriefingExportError, match="kunne ikke gemmes"):
         briefing.to_docx(blocker / "briefing.docx")
+
+
+def test_a_short_answer_keeps_its_sources_numbers_as_the_briefing_changes(example_searcher):
+    assistant = Assistant(Retriever(example_searcher[0]), today=date(2025, 11, 1))
+    answer = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne?")
+    assert answer.confidence == "answered" and answer.direct.endswith("[1]")
+    doc = Briefing(title="Varmen")
+    doc.add(answer.citations[-1])  # a source added by hand first: the answer's [1] is second
+    doc.add_answer(answer)
+    ((question, direct),) = doc.short_answers()
+    assert question == answer.question and direct.endswith("[2]")
+    assert direct.removesuffix(" [2]") == answer.direct.removesuffix(" [1]")
+    markdown = doc.to_markdown()
+    assert "## Korte svar" in markdown and direct in markdown
+    doc.remove(answer.citations[0].chunk_id)  # its source removed: the mark goes, not a wrong one
+    assert not doc.short_answers()[0][1].endswith("]")
+    uncertain = Briefing()
+    answer.direct = ""
+    uncertain.add_answer(answer)
+    assert not uncertain.answers and uncertain.items, "an uncertain answer adds only sources"

@@ -291,8 +291,7 @@ def ask(
         return
     if briefing is not None:
         doc = Briefing(title=f"Briefing: {answer.question}")
-        for citation in answer.citations:
-            doc.add(citation)
+        doc.add_answer(answer)  # the direct answer ("Korte svar") and its sources
         try:
             if briefing.suffix.lower() == ".md":
                 briefing.parent.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,7 @@ def main() -> None:
         return
     st.text_input("Titel", value=brief.title, key="briefing_title", on_change=set_title)
     # a snapshot, so the export (run on another thread when clicked) sees a stable list
-    snapshot = Briefing(brief.title, list(brief.items))
+    snapshot = Briefing(brief.title, list(brief.items), list(brief.answers))
     row = st.container(horizontal=True)
     stem = file_stem(brief.title)
     row.download_button(
@@ -60,6 +60,13 @@ def main() -> None:
         "Hent som Markdown", data=snapshot.to_markdown, file_name=f"{stem}.md",
         mime="text/markdown", icon=":material/download:", on_click="ignore", key="dl-md",
     )  # fmt: skip
+    if brief.answers:
+        st.subheader("Korte svar")
+        cited = set(range(1, len(brief.items) + 1))
+        for question, direct in brief.short_answers():
+            st.markdown(
+                f"**{render.md_escape(question)}**  \n{render.answer_markdown(direct, cited)}"
+            )
     st.caption(f"{len(brief.items)} kilde(r). Rækkefølgen her er rækkefølgen i dokumentet.")
     last = len(brief.items) - 1
     for n, item in enumerate(brief.items):

@@ -25,6 +25,10 @@ def add_to_briefing(citation) -> None:
     session.briefing().add(citation)
 
 
+def add_answer_to_briefing(answer) -> None:
+    session.briefing().add_answer(answer)
+
+
 def remove_derived(index: int, kind: str) -> None:
     """One click: ask the same question again without the filter taken from it."""
     turn = session.turns()[index]
@@ -115,6 +119,14 @@ def show_turn(index: int, turn: ChatTurn, found: session.Backend) -> None:
         st.error(turn.error)
         return
     render.show_answer_text(answer)
+    if answer.direct:
+        kept = any(a.question == answer.question for a in session.briefing().answers)
+        st.button(
+            "Svaret er i briefingen" if kept else "Tilføj svaret til briefing",
+            key=f"t{index}-answer", on_click=add_answer_to_briefing, args=(answer,),
+            disabled=kept, icon=":material/playlist_add:",
+            help="Det korte svar og dets kilder kommer med i briefingen.",
+        )  # fmt: skip
     show_derived(index, turn)
     if answer.citations:
         st.markdown("**Kilder**")
