@@ -1,10 +1,11 @@
 """Structure-following chunking: document → section → paragraphs → sentences.
 
 Paragraphs are packed into chunks of roughly `min_words`–`max_words` inside one section; a
-paragraph longer than `max_words` is split at sentence boundaries. Small neighbouring sections
-("Sagsprocedure", "Resume", "Indstilling") are merged so no chunk is a stray line. A decision
-joins only the recommendation it decides on (when both fit in one chunk): "Godkendt." means
-nothing without what was approved, and neither does a recommendation without its outcome.
+paragraph longer than `max_words` is split at sentence boundaries, a table between rows. Small
+neighbouring sections ("Sagsprocedure", "Resume", "Indstilling") are merged so no chunk is a
+stray line. A decision joins only the recommendation it decides on (when both fit in one
+chunk): "Godkendt." means nothing without what was approved, and neither does a recommendation
+without its outcome.
 No chunk spans two agenda items (`Block.item`): items differ in case number and access.
 """
 
@@ -98,7 +99,8 @@ def _segments(blocks: list[Block], max_words: int) -> list[list[_Unit]]:
                 )
                 segments[-1].append(unit)
         pending_headings = []
-        for piece in _split_long(block.text, max_words):
+        split = _split_table if block.kind == "table" else _split_long
+        for piece in split(block.text, max_words):
             unit = _Unit(piece, len(piece.split()), block.page, section, path, item=block.item)
             unit.page_end = block.page_end or block.page
             segments[-1].append(unit)
@@ -109,6 +111,24 @@ def _segments(blocks: list[Block], max_words: int) -> list[list[_Unit]]:
 
 def _heading_units(headings: list[str], path: str, item: int, page: int) -> list[_Unit]:
     return [_Unit(h, len(h.split()), page, headings[-1], path, item=item) for h in headings]
+
+
+def _split_table(text: str, max_words: int) -> list[str]:
+    """A long table cut between rows: a row is one statement (ingest.tables labels each)."""
+    pieces: list[list[str]] = [[]]
+    count = 0
+    for row in text.split("\n"):
+        n = len(row.split())
+        if n > max_words:  # a row of long prose: cut like prose, in pieces of its own
+            pieces += [[piece] for piece in _split_long(row, max_words)] + [[]]
+            count = 0
+            continue
+        if pieces[-1] and count + n > max_words:
+            pieces.append([])
+            count = 0
+        pieces[-1].append(row)
+        count += n
+    return ["\n".join(rows) for rows in pieces if rows]
 
 
 def _split_long(text: str, max_words: int) -> list[str]:

@@ -47,9 +47,12 @@ _COMMITTEE = re.compile(
     r"(?:et|ets|s)?\b|\b(Byråd|Kommunalbestyrelse|Magistrat)(?:et|ets|en|ens)?\b",
     re.IGNORECASE,
 )
+# a memo's letterhead field: "Dato: …", "Sagsnr.: …", "Kontakt: …", "Til: …" (see ingest.letterhead)
 LETTERHEAD_LINE = re.compile(
-    r"^\s*(?:dato|sagsid|sags-?nr\.?|sag\s?nr\.?|sagsnummer|j\.\s?nr\.?|kontakt(?:person)?|e-?mail|"
-    r"tlf\.?(?:\s*dir\.?)?|telefon|direkte telefon|sagsbehandlere?)\s*[:.]",
+    r"^\s*(?:dato|sagsid|sags-?nr\.?|sag\s?nr\.?|sagsnummer|j\.\s?nr\.?|journal-?nr\.?|"
+    r"dok(?:ument)?\.?\s?nr\.?|kontakt(?:person)?|(?:direkte\s)?e-?mail|mobil|fax|"
+    r"tlf\.?(?:\s*dir\.?)?|(?:direkte\s)?telefon|sagsbehandlere?|udarbejdet af|afdeling|"
+    r"forvaltning)\s*[:.]|^\s*(?:til|fra|kopi til|cc)\s*:",  # "Til." is no field
     re.IGNORECASE,
 )
 DOC_TYPE_WORDS = [

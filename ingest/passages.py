@@ -4,6 +4,9 @@ The embedded string carries the document title and section before the text (the 
 often does not say what it is about), but not the committee or date: Greve copies case texts
 from committee to committee, and identical inputs share one embedding.
 
+A memo's letterhead fields stay in its first passage, one per line (ingest.letterhead), and a
+table row carries its header's labels (ingest.tables): both are found and quoted like prose.
+
 A minutes file holding several agenda items gives each passage its own item's number, title,
 case number and access (see ingest.items), so a closed item is closed however it was filed.
 """
@@ -11,7 +14,7 @@ case number and access (see ingest.items), so a closed item is closed however it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
 from ingest.document import Block, SourceDocument
 from ingest.items import AgendaItem, mark_items, stricter_access
+from ingest.letterhead import keep_letterhead
 from ingest.metadata import (
     MONTH_NAMES,
     find_case_number,
@@ -29,6 +33,7 @@ from ingest.metadata import (
     is_letterhead_line,
 )
 from ingest.repeats import drop_repeated_chunks, drop_repeats
+from ingest.tables import label_table
 from vectorstore.records import Passage, PassageMetadata, stable_hash
 
 
@@ -59,8 +64,9 @@ def prepare_document(
     if items and not doc.metadata.get("case_number"):
         # the first case number in the file is the first item's, not the document's
         meta["case_number"] = find_case_number(_text(b for b in blocks if not b.item))
-    body = [b for b in blocks if not (b.kind != "heading" and is_letterhead_line(b.text))]
+    body = keep_letterhead(blocks)  # letterhead fields are content too, one per line
     body = drop_repeats(body)  # after mark_items: a text repeated in two items is two facts
+    body = [replace(b, text=label_table(b.text)) if b.kind == "table" else b for b in body]
     doc.blocks = body
     text = "\n\n".join(b.text for b in body)
     doc_id = stable_hash(collapse_whitespace(text).lower(), doc.identity)

@@ -35,8 +35,9 @@ from vectorstore.snapshots import SnapshotPublisher
 EMBED_BATCH = 32
 # Bump when loading, cleaning or chunking changes what passages a file yields: files processed
 # by another version are processed again (their unchanged texts keep their vectors).
-PIPELINE_VERSION = "6"  # 4: agenda items in minutes files; 5: meeting titles for letterheads;
-# 6: repeated text within a document kept once (ingest/repeats.py)
+PIPELINE_VERSION = "7"  # 4: agenda items in minutes files; 5: meeting titles for letterheads;
+# 6: repeated text within a document kept once (ingest/repeats.py); 7: letterhead fields kept
+# as content (ingest/letterhead.py), table rows labelled by their header (ingest/tables.py)
 
 
 class Progress(Protocol):

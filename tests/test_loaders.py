@@ -73,7 +73,11 @@ def test_seed_text_renditions_clean_to_the_same_words(shared_corpus):
     assert a.metadata["case_number"] == "00.01.10-P22-1-18"
     assert a.metadata["contact"] == "Morten Sølvberg Dalsgaard"
     assert a.metadata["title"].startswith("Opsamling på temamøde om integration")
-    assert "Sagsid:" not in a.text  # letterhead lines are metadata, not passage text
+    # letterhead fields are metadata and content: the first passage holds them, one per line
+    first = a.passages[0].text.split("\n")
+    assert "Kontakt: Morten Sølvberg Dalsgaard" in first
+    assert "Sagsid: 00.01.10-P22-1-18" in first
+    assert not any("Kontakt:" in p.text for p in a.passages[1:])
 
 
 def test_docx_headings_tables_and_letterhead():

@@ -42,11 +42,13 @@ def split_sentences(text: str) -> list[str]:
 
 # -- the sentences of a passage, as answers quote them and as their vectors are stored ---------
 
-SENTENCES_VERSION = "2"  # bump when `passage_sentences` changes: stored vectors are re-made
+# bump when `passage_sentences` changes: the next ingest embeds the sentences it lacks
+SENTENCES_VERSION = "3"  # 3: table rows are sentences
 DECISION_WORDS = 60  # a decision up to this long is one statement, quoted whole
 MIN_WORDS = 3  # shorter lines ("Generelt", "Bilag") say nothing on their own
 _ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.IGNORECASE)
 _SECTION_PREFIX = re.compile(r"^([^:\n]{3,150}):\s+")  # a lead only when it names a section
+CELL_SEPARATOR = " | "  # between a table row's cells (ingest.tables), and only there
 
 
 def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
@@ -55,7 +57,9 @@ def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
     Passages that merge small sections mark each with a "Heading: " lead. The lead tells the
     sentence's section, and a heading of some words ("Oplæg fra sociolog Eva Steensig") is a
     candidate of its own: in notes, headings often carry the answer. Bullet lines are lines;
-    absence notes and table rows are left out.
+    absence notes are left out. A table row ("Afsender: Naboer | Antal: 3 | Hovedtema: …",
+    its cells led by the header's labels) is one statement, quoted whole; a row too long for
+    one quote gives its cells' sentences instead.
     """
     sections = [s.strip() for s in section.split(" / ") if s.strip()]
     current = sections[0] if sections else ""
@@ -68,7 +72,10 @@ def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
             line = line[prefix.end() :]
             if len(current.split()) >= MIN_WORDS:
                 out.append((current, current))
-        if not line or _ABSENCE.match(line) or " | " in line:
+        if not line or _ABSENCE.match(line):
+            continue
+        if CELL_SEPARATOR in line:
+            out += [(current, row) for row in _row_sentences(line)]
             continue
         if current.lower().startswith("beslutning") and len(line.split()) <= DECISION_WORDS:
             out.append((current, line))
@@ -83,3 +90,15 @@ def sentence_key(sentence: str) -> str:
     """The id of a sentence's stored vector: its text's hash, so a sentence that recurs in
     many passages (an agenda and its minutes) is stored and embedded once."""
     return hashlib.blake2b(sentence.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _row_sentences(row: str) -> list[str]:
+    """A table row as one quote, or the sentences of its cells when it is long prose."""
+    if len(row.split()) <= DECISION_WORDS:
+        return [row] if len(row.split()) >= MIN_WORDS and re.search(r"[^\W\d_]", row) else []
+    return [
+        sentence
+        for cell in row.split(CELL_SEPARATOR)
+        for sentence in split_sentences(cell)
+        if len(sentence.split()) >= MIN_WORDS
+    ]

@@ -37,11 +37,14 @@ def load_docx(path: Path, limits: FileLimits | None = None) -> list[SourceDocume
             rows = []
             for row in item.rows:
                 cells: list[str] = []
+                previous = None
                 for cell in row.cells:
-                    text = normalize_text(cell.text).replace("\n", " ").strip()
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat
-                        cells.append(text)
-                if cells:
+                    if cell._tc is previous:  # a merged cell is listed once per grid column
+                        continue
+                    previous = cell._tc
+                    # empty cells keep their position, so columns line up with the header
+                    cells.append(normalize_text(cell.text).replace("\n", " ").strip())
+                if any(cells):
                     rows.append(" | ".join(cells))
             if rows:
                 blocks.append(Block(text="\n".join(rows), kind="table"))

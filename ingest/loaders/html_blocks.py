@@ -88,8 +88,8 @@ def html_to_blocks(root: Tag) -> list[Block]:
 def _table_blocks(table: Tag) -> list[Block]:
     rows = []
     for tr in table.find_all("tr"):
+        # empty cells keep their position, so columns line up with the header (ingest.tables)
         cells = [inline_text(c) for c in tr.find_all(["td", "th"], recursive=False)]
-        cells = [c for c in cells if c]
-        if cells:
+        if any(cells):
             rows.append(" | ".join(cells))
     return [Block(text="\n".join(rows), kind="table")] if rows else []
