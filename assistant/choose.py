@@ -42,7 +42,8 @@ FOLLOW_ON_WORDS = 55  # a sentence and the next one are quoted together up to th
 PER_DOCUMENT = 3  # evidence from one document while other documents compete
 LEAD_PASSAGES = 3  # passages whose best sentence goes in first
 SUBHEADING_WORDS = 10  # a line without a sentence's end up to this long may head what follows
-DIRECT_FLOOR = 0.5  # a direct answer scores at least this share of the best sentence's score
+DIRECT_FLOOR = 0.75  # a direct answer scores at least this share of the best sentence's
+DIRECT_FLOOR_VALUE = 0.5  # … when it holds the value asked for (an amount, a date, a number)
 # kinds whose direct answer must have their shape (a person, a reason, an amount, a date, …)
 SHAPED_KINDS = {"who", "why", "outcome", "status", "cost", "count", "date", "weekday"}
 
@@ -156,19 +157,23 @@ def is_heading(cand: Candidate) -> bool:
 
 
 def _heading_shape(line: str) -> bool:
-    """Short, without a sentence's end, not a bullet (a point of its own)."""
+    """Short, without a sentence's end; not a bullet (a point of its own), a field ("Tlf.: …",
+    "Dato: …") or a table row ("Afsender: … | Antal: …")."""
     line = line.strip()
     return (
         bool(line)
         and len(line.split()) <= SUBHEADING_WORDS
         and line[-1] not in ".!?:;,)"
         and line[0] not in "-–•*"
+        and ": " not in line
+        and "|" not in line
     )
 
 
 def label_of(cand: Candidate) -> str:
-    """The heading a sentence stands under: its section, and the nearest heading line above it
-    within that section ("Beskæftigelse er det afgørende – En førende erhvervsby")."""
+    """The heading a sentence stands under: the nearest heading line above it within its
+    section ("En førende erhvervsby" under "Beskæftigelse er det afgørende"), else the
+    section."""
     if cand.label:
         return cand.label
     text = cand.hit.text
@@ -178,7 +183,7 @@ def label_of(cand: Candidate) -> str:
     for line in reversed(above):
         line = line.removeprefix(f"{cand.section}: ")
         if _heading_shape(line) and not cand.is_decision:
-            return f"{cand.section} – {line.strip()}" if cand.section else line.strip()
+            return line.strip()
     return cand.section
 
 
@@ -200,9 +205,8 @@ def _under_heading(cand: Candidate, ranked: list[Candidate]) -> Candidate | None
     if not under:
         return cand
     first = min(under, key=lambda c: text.find(c.sentence))
-    label = label_of(first)  # the section, with a heading line between them if there is one
-    if cand.sentence != cand.section:  # a heading within the section: both, the section first
-        label = f"{cand.section} – {cand.sentence}" if cand.section else cand.sentence
+    # the section's heading, or a heading line between it and the sentence; or this heading
+    label = label_of(first) if cand.sentence == cand.section else cand.sentence
     # the heading's own score: it was chosen for what it says (the answer to "hvem holdt oplæg")
     return replace(first, score=max(first.score, cand.score), label=label)
 
@@ -210,12 +214,15 @@ def _under_heading(cand: Candidate, ranked: list[Candidate]) -> Candidate | None
 def _direct_sentence(kind: str, ranked: list[Candidate]) -> Candidate | None:
     """The best sentence of the shape asked for (with its heading: "Oplæg fra sociolog …"
     answers "hvem"), close enough to the best sentence found; never a bare formal decision."""
-    floor = DIRECT_FLOOR * ranked[0].score
+    # a value (an amount, a date) is a precise shape and often sits in a lesser sentence of a
+    # top passage; a person or a reason is a loose one, so it must come close to the best
+    share = DIRECT_FLOOR_VALUE if qk.expected_value(kind) is not None else DIRECT_FLOOR
+    floor = share * ranked[0].score
     for cand in ranked:
         if cand.score < floor:
             return None
-        if _is_formal_decision(cand):
-            continue
+        if cand.rank > LEAD_PASSAGES or _is_formal_decision(cand):
+            continue  # from a passage retrieval ranked low: evidence at most, never the answer
         under = _under_heading(cand, ranked)
         if under is None:
             continue

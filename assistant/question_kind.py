@@ -74,7 +74,8 @@ ROLE = re.compile(
     r"\b(formand\w*|næstformand\w*|borgmester\w*|direktør\w*|chef\w*|leder\w*|sociolog\w*|"
     r"konsulent\w*|rådgiver\w*|medlem\w*|udvalg\w*|byråd\w*|administrationen|forvaltning\w*|"
     r"politi\w*|styrelse\w*|tilsyn\w*|ministeri\w*|direktorat\w*|leverandør\w*|a/s|aps|"
-    r"oplæg fra|v/)",
+    r"oplæg fra|v/|afsender\w*|borger\w*|beboer\w*|forældre|nabo\w*|forening\w*|"
+    r"virksomhed\w*|organisation\w*|bestyrelse\w*|kontaktperson\w*|sagsbehandler\w*)",
     re.IGNORECASE,
 )
 REASON = re.compile(
