@@ -63,7 +63,8 @@ def question_terms(question: str, index: Snapshot) -> dict[str, float]:
 def coverage(text: str, terms: dict[str, float], index: Snapshot) -> float:
     """Share of the question's weighted terms in `text`. A term found only inside a compound
     counts for most of its weight: Danish writes "underskudsgaranti" where the question says
-    "underskud", and "strømafbrydelser" where it says "strømmen"."""
+    "underskud", and "strømafbrydelser" where it says "strømmen"; and the other way round, a
+    compound asked ("kontaktperson") whose first part is written ("Kontakt:")."""
     if not terms:
         return 0.0
     tokens = set(index.tokenize(text))
@@ -73,6 +74,11 @@ def coverage(text: str, terms: dict[str, float], index: Snapshot) -> float:
             found += weight
         elif len(term) >= MIN_COMPOUND_PART and any(
             len(tok) > len(term) and (tok.startswith(term) or tok.endswith(term)) for tok in tokens
+        ):
+            found += COMPOUND_WEIGHT * weight
+        elif any(  # the other way round: "kontaktperson" asked, "Kontakt:" written
+            len(tok) > MIN_COMPOUND_PART and len(term) > len(tok) and term.startswith(tok)
+            for tok in tokens
         ):
             found += COMPOUND_WEIGHT * weight
     return found / sum(terms.values())
