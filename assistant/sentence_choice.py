@@ -72,16 +72,17 @@ def coverage(text: str, terms: dict[str, float], index: Snapshot) -> float:
     for term, weight in terms.items():
         if term in tokens:
             found += weight
-        elif len(term) >= MIN_COMPOUND_PART and any(
-            len(tok) > len(term) and (tok.startswith(term) or tok.endswith(term)) for tok in tokens
-        ):
-            found += COMPOUND_WEIGHT * weight
-        elif any(  # the other way round: "kontaktperson" asked, "Kontakt:" written
-            len(tok) > MIN_COMPOUND_PART and len(term) > len(tok) and term.startswith(tok)
-            for tok in tokens
-        ):
+        elif any(_inside_compound(term, tok) for tok in tokens):
             found += COMPOUND_WEIGHT * weight
     return found / sum(terms.values())
+
+
+def _inside_compound(term: str, token: str) -> bool:
+    """The term as a part of a written compound ("underskud" in "underskudsgaranti"), or the
+    written word as the first part of the compound asked ("kontakt" of "kontaktperson")."""
+    if len(term) >= MIN_COMPOUND_PART and len(token) > len(term):
+        return token.startswith(term) or token.endswith(term)
+    return len(token) > MIN_COMPOUND_PART and len(term) > len(token) and term.startswith(token)
 
 
 def meaning_score(cosine: float | None) -> float:
