@@ -41,6 +41,9 @@ DIRECT_FOLLOW_FROM_WORDS = 8  # in the direct answer, only a fragment is
 FOLLOW_ON_WORDS = 55  # a sentence and the next one are quoted together up to this length
 PER_DOCUMENT = 3  # evidence from one document while other documents compete
 LEAD_PASSAGES = 3  # passages whose best sentence goes in first
+# a letterhead's address or number ("Postboks 36 8100 Aarhus C", "72 34 51 20", "@", "www."):
+# short lines without a sentence's end, but no heading
+_CONTACT = re.compile(r"\d{4}|\d\d \d\d|@|www\.|\bpostboks\b", re.IGNORECASE)
 SUBHEADING_WORDS = 10  # a line without a sentence's end up to this long may head what follows
 DIRECT_FLOOR = 0.75  # a direct answer scores at least this share of the best sentence's
 DIRECT_FLOOR_VALUE = 0.5  # … when it holds the value asked for (an amount, a date, a number)
@@ -167,6 +170,7 @@ def _heading_shape(line: str) -> bool:
         and line[0] not in "-–•*"
         and ": " not in line
         and "|" not in line
+        and not _CONTACT.search(line)
     )
 
 
@@ -218,9 +222,10 @@ def _direct_sentence(kind: str, ranked: list[Candidate]) -> Candidate | None:
     # top passage; a person or a reason is a loose one, so it must come close to the best
     share = DIRECT_FLOOR_VALUE if qk.expected_value(kind) is not None else DIRECT_FLOOR
     floor = share * ranked[0].score
+    fitting: list[tuple[Candidate, str]] = []
     for cand in ranked:
         if cand.score < floor:
-            return None
+            break
         if cand.rank > LEAD_PASSAGES or _is_formal_decision(cand):
             continue  # from a passage retrieval ranked low: evidence at most, never the answer
         under = _under_heading(cand, ranked)
@@ -228,8 +233,12 @@ def _direct_sentence(kind: str, ranked: list[Candidate]) -> Candidate | None:
             continue
         shown = f"{under.section} {under.sentence}" if under is not cand else cand.sentence
         if kind not in SHAPED_KINDS or qk.fits_kind(kind, shown):
-            return under
-    return None
+            fitting.append((under, shown))
+    if kind == "who":  # a named person or party answers "hvem" before a role or a body does
+        named = [c for c, shown in fitting if qk.PERSON.search(shown) or qk.PARTY.search(shown)]
+        if named:
+            return named[0]
+    return fitting[0][0] if fitting else None
 
 
 def _said(cand: Candidate, chosen: list[Candidate]) -> bool:

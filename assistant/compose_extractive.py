@@ -116,13 +116,12 @@ def _label(cand: Candidate) -> str:
 
 
 def _lead_with_label(cand: Candidate) -> str:
-    """The direct answer's lead-in, naming the heading it stands under unless the lead-in
-    already says what kind of text it is (a decision, a recommendation)."""
+    """The direct answer's lead-in; it names the heading the sentence stands under only when
+    the heading was chosen for what it says ("under «Oplæg fra sociolog Eva Steensig»"): a
+    short answer has no words to spare."""
     lead = lead_in(cand.hit, cand.section)
-    label = _label(cand)
-    section = cand.section.lower()
-    if label and not section.startswith("beslutning") and "indstilling" not in section:
-        return f"{lead[:-2]}, under «{label}»: "
+    if cand.label and not is_heading(cand):
+        return f"{lead[:-2]}, under «{cand.label}»: "
     return lead
 
 

@@ -6,14 +6,16 @@ question answering does: a direct answer is asserted only when the evidence is c
 question (`answered`); below that, nothing is asserted and the nearest evidence is shown, said
 plainly (`uncertain`); only when even that is far is "nothing found" said (`not_found`).
 
-The main signal is meaning: the cosine between the question and the best sentence of the top
-passages (sentence vectors stored at ingest), averaged with the best passage's own cosine, plus
-a little for the question's specific words found in the best passage (squared-IDF coverage).
-An answer is asserted only when a direct answer of the kind asked for was found (a person for
-"hvem", an amount for "hvad kostede") and a year the question names is in sight. Both
-thresholds grow slowly with the store's size (the best of many unrelated passages is closer
-than the best of few) and were read off risk–coverage curves on the dev set
-(`bench/decline_calibration.py`). A store without sentence vectors keeps a lexical rule.
+The signals are meanings: the cosine between the question and the best sentence of the top
+passages (sentence vectors stored at ingest) says whether a sentence says it, the answer's
+threshold; averaged with the best passage's own cosine, plus a little for the question's
+specific words found in the best passage (squared-IDF coverage), it says whether anything near
+was found at all, the not-found threshold. An answer is asserted only when a direct answer of
+the kind asked for was found (a person for "hvem", an amount for "hvad kostede") and a year the
+question names is in sight. Both thresholds grow slowly with the store's size (the best of
+many unrelated passages is closer than the best of few) and were read off risk–coverage curves
+on the dev set (`bench/decline_calibration.py`). A store without sentence vectors keeps a
+lexical rule.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Signals:
     coverage: float  # share of the question's squared-IDF weight in the best top passage
     direct: bool  # a direct answer of the kind asked for was found
     direct_meaning: float | None  # its cosine to the question
+    direct_decision: bool  # it is the case's decision (a "Godkendt." says little in words)
     has_value: bool  # the amount/number/date asked for is in a chosen sentence
     years_found: bool  # every year the question names is in sight of the top passages
     kind: str
@@ -56,10 +59,10 @@ def measure(
     top = hits[:TOP_PASSAGES]
     # squared IDF: whether the passage has the question's rarest, most specific words
     terms = {t: w * w for t, w in question_terms(topic or question, index).items()}
-    best_coverage = max(
-        (coverage(f"{h.metadata.title} {h.metadata.section} {h.text}", terms, index) for h in top),
-        default=0.0,
-    )
+    # what a passage is (its title, section and committee) counts as well as what it says
+    described = [f"{h.metadata.title} {h.metadata.section} {h.metadata.committee} {h.text}"
+                 for h in top]  # fmt: skip
+    best_coverage = max((coverage(text, terms, index) for text in described), default=0.0)
     top_ids = {h.chunk_id for h in top}
     cosines = [
         c.meaning for c in choice.ranked if c.meaning is not None and c.hit.chunk_id in top_ids
@@ -74,6 +77,7 @@ def measure(
         coverage=best_coverage,
         direct=direct is not None,
         direct_meaning=direct.meaning if direct is not None else None,
+        direct_decision=direct is not None and direct.is_decision,
         has_value=_has_value(choice),
         years_found=all(y in seen_years or y in text for y in qk.YEAR.findall(question)),
         kind=choice.kind,
@@ -95,23 +99,39 @@ def _has_value(choice: Choice) -> bool:
 
 @dataclass
 class ConfidencePolicy:
-    # score = mean(best sentence cosine, best passage cosine) + coverage_weight * coverage
-    # (e5 cosines run high: 0.84 is far, 0.92 close); a threshold is t + per_decade *
-    # log10(passages in the store)
-    answer_min: float = 0.872  # at or above, with a direct answer: answered
-    found_min: float = 0.845  # below: not found
+    # Two questions, two scores (e5 cosines run high: 0.84 is far, 0.92 close); a threshold
+    # is t + per_decade * log10(passages in the store):
+    # - answered: does a sentence say it? The best sentence's cosine to the question (for a
+    #   case's decision, or its passage's), plus answer_coverage_weight * coverage, reaches
+    #   answer_min, and a direct answer of the kind asked for was found.
+    # - not found: is anything near at all? The mean of the best sentence's and the best
+    #   passage's cosine, plus coverage_weight * coverage, falls below found_min.
+    # Each point is one grid step on the safe side of where the dev set's risk–coverage curves
+    # cross the targets on both stores (bench/decline_calibration.py).
+    answer_min: float = 0.8825
+    found_min: float = 0.8625
     per_decade: float = 0.005
     coverage_weight: float = 0.05
+    answer_coverage_weight: float = 0.03
     # the lexical rule, for stores without sentence vectors
     lexical_min_coverage: float = 0.15
     lexical_answer_coverage: float = 0.6
     lexical_min_dense: float = 0.87
 
     def score(self, s: Signals) -> float | None:
+        """How near the best of what was found is (for not found)."""
         if s.meaning is None:
             return None
         meaning = (s.meaning + s.dense) / 2 if s.dense else s.meaning
         return meaning + self.coverage_weight * s.coverage
+
+    def answer_score(self, s: Signals) -> float | None:
+        """How near the best sentence is (for answered): a sentence must say it. A case's
+        decision says little in words ("Godkendt."): its passage may speak for it."""
+        if s.meaning is None:
+            return None
+        near = max(s.meaning, s.dense) if s.direct_decision else s.meaning
+        return near + self.answer_coverage_weight * s.coverage
 
     def threshold(self, base: float, passages: int) -> float:
         return base + self.per_decade * math.log10(max(passages, 1))
@@ -129,7 +149,7 @@ class ConfidencePolicy:
             return ANSWERED if assertable and close else UNCERTAIN
         if score < self.threshold(self.found_min, s.passages):
             return NOT_FOUND
-        if assertable and score >= self.threshold(self.answer_min, s.passages):
+        if assertable and self.answer_score(s) >= self.threshold(self.answer_min, s.passages):
             return ANSWERED
         return UNCERTAIN
 

@@ -20,7 +20,7 @@ from vectorstore.snapshot import Snapshot
 QUESTION_STEMS = {
     "hvad", "hvem", "hvorn", "hvor", "hvordan", "hvorfor", "hvilk", "hvilket", "kommun",
     "kan", "må", "skal", "fik", "får", "gør", "blev", "bliv", "sket", "beslut", "vedtag",
-    "godkend", "besluttet", "vedtaget", "godkendt",
+    "godkend", "besluttet", "vedtaget", "godkendt", "beslutted", "vedtog", "afgjord", "afgjort",
     # cues for the kind of answer (an amount, a number): they choose sentences, not topics
     "kost", "kosted", "peng", "mang", "læng",
 }  # fmt: skip

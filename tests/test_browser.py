@@ -33,6 +33,7 @@ FLAGS = [
 ]  # fmt: skip
 HEATING = "Hvad har byrådet besluttet om varmen i skolerne?"
 PDF_QUESTION = "Hvad koster renoveringen af omklædningsrummene i Lindbæk Hallen?"
+UNCERTAIN_QUESTION = "UNSET"
 UPLOAD = EXAMPLES / "Teknik-og-Miljøudvalget_referat_2024-04-03.txt"
 WAIT_MS = 120_000
 
@@ -147,7 +148,14 @@ def go(page, title: str) -> None:
 def test_question_answer_cards_briefing_and_docx(page, shots):
     ask(page, HEATING)
     answer = page.get_by_test_id("stChatMessage").nth(1)
-    assert "Byrådet besluttede den 24. marts 2025" in answer.inner_text()
+    shown = answer.inner_text()
+    assert "Byrådet besluttede den 24. marts 2025" in shown
+    # the direct answer first, the evidence beneath it, apart
+    assert (
+        shown.index("Kort svar")
+        < shown.index("Byrådet besluttede")
+        < shown.index("Fra dokumenterne")
+    )
     assert answer.locator("mark").first.is_visible(), "the cited sentence is highlighted"
     cards = answer.get_by_role("button", name="Tilføj til briefing")
     assert cards.count() >= 2
@@ -169,6 +177,16 @@ def test_question_answer_cards_briefing_and_docx(page, shots):
     assert info.value.suggested_filename.endswith(".docx")
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     assert "Byrådet" in xml and "Til budgetmødet." in xml
+
+
+def test_an_uncertain_answer_asserts_nothing_and_shows_the_nearest_evidence(page, shots):
+    ask(page, UNCERTAIN_QUESTION)
+    answer = page.get_by_test_id("stChatMessage").nth(1)
+    shown = answer.inner_text()
+    assert "Jeg fandt ikke et direkte svar på det" in shown and "Kort svar" not in shown
+    assert answer.get_by_role("button", name="Tilføj til briefing").count() >= 1
+    page.get_by_test_id("stChatMessage").nth(0).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "chat-usikker.png"))
 
 
 def test_pdf_card_shows_the_page(page, shots):

@@ -42,8 +42,8 @@ def test_answer_shapes():
 
 def seen(**values):
     base = {"found": True, "meaning": 0.92, "coverage": 0.5, "direct": True,
-            "direct_meaning": 0.92, "has_value": True, "years_found": True, "dense": 0.92,
-            "kind": "other", "passages": 100}  # fmt: skip
+            "direct_meaning": 0.92, "direct_decision": False, "has_value": True,
+            "years_found": True, "dense": 0.92, "kind": "other", "passages": 100}  # fmt: skip
     return Signals(**{**base, **values})
 
 
@@ -73,3 +73,9 @@ def test_three_confidence_tiers_on_their_signals():
     assert policy.tier(seen(meaning=None, coverage=0.1)) == NOT_FOUND
     assert policy.tier(seen(meaning=None, coverage=0.7)) == ANSWERED
     assert policy.tier(seen(meaning=None, coverage=0.3, dense=0.8)) == UNCERTAIN
+    # a case's decision ("Godkendt.") says little in words: its passage may speak for it
+    low = policy.threshold(policy.answer_min, 100) - 0.02
+    assert policy.tier(seen(meaning=low, dense=0.95, coverage=0.0)) == UNCERTAIN
+    assert (
+        policy.tier(seen(meaning=low, dense=0.95, coverage=0.0, direct_decision=True)) == ANSWERED
+    )
