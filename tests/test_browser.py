@@ -33,7 +33,7 @@ FLAGS = [
 ]  # fmt: skip
 HEATING = "Hvad har byrådet besluttet om varmen i skolerne?"
 PDF_QUESTION = "Hvad koster renoveringen af omklædningsrummene i Lindbæk Hallen?"
-UNCERTAIN_QUESTION = "UNSET"
+UNCERTAIN_QUESTION = "Hvad mener eleverne om varmen i skolerne?"
 UPLOAD = EXAMPLES / "Teknik-og-Miljøudvalget_referat_2024-04-03.txt"
 WAIT_MS = 120_000
 
@@ -183,7 +183,7 @@ def test_an_uncertain_answer_asserts_nothing_and_shows_the_nearest_evidence(page
     ask(page, UNCERTAIN_QUESTION)
     answer = page.get_by_test_id("stChatMessage").nth(1)
     shown = answer.inner_text()
-    assert "Jeg fandt ikke et direkte svar på det" in shown and "Kort svar" not in shown
+    assert "Usikkert: jeg fandt ikke et direkte svar på det" in shown and "Kort svar" not in shown
     assert answer.get_by_role("button", name="Tilføj til briefing").count() >= 1
     page.get_by_test_id("stChatMessage").nth(0).scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "chat-usikker.png"))
