@@ -47,6 +47,10 @@ _CONTACT = re.compile(r"\d{4}|\d\d \d\d|@|www\.|\bpostboks\b", re.IGNORECASE)
 SUBHEADING_WORDS = 10  # a line without a sentence's end up to this long may head what follows
 DIRECT_FLOOR = 0.75  # a direct answer scores at least this share of the best sentence's
 DIRECT_FLOOR_VALUE = 0.5  # … when it holds the value asked for (an amount, a date, a number)
+# a letterhead's field line ("Kontakt: …", "Dato: …", "Sagsnr.: …"): a fact about the
+# document, a direct answer only to who or when (the ingest keeps such lines as text)
+_FIELD = re.compile(r"^[A-ZÆØÅ][\w.\-/ ]{1,30}:\s+\S(?:\S*\s+){0,10}\S*$")
+FIELD_KINDS = {"who", "date", "weekday"}
 # kinds whose direct answer must have their shape (a person, a reason, an amount, a date, …)
 SHAPED_KINDS = {"who", "why", "outcome", "status", "cost", "count", "date", "weekday"}
 
@@ -232,6 +236,11 @@ def _direct_sentence(kind: str, ranked: list[Candidate]) -> Candidate | None:
         if under is None:
             continue
         shown = f"{under.section} {under.sentence}" if under is not cand else cand.sentence
+        if _FIELD.match(under.sentence) and kind not in FIELD_KINDS:
+            continue  # "Dato: 5. december 2019" answers when, not what came of it
+        line = under.sentence.strip()
+        if len(line.split()) <= SUBHEADING_WORDS and line[-1] not in ".!?" and ": " not in line:
+            continue  # a heading with nothing under it: a fragment, not an answer
         if kind not in SHAPED_KINDS or qk.fits_kind(kind, shown):
             fitting.append((under, shown))
     if kind == "who":  # a named person or party answers "hvem" before a role or a body does

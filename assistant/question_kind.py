@@ -87,6 +87,7 @@ REASON = re.compile(
 # what came of it: a result, often counted ("gav et overskud på 1.823 kr.", "84 tilmeldte")
 RESULT = re.compile(
     r"\b(overskud\w*|underskud\w*|resultat\w*|i alt|endte|modtog|tilmeldt\w*|deltog|"
+    r"på baggrund af|fremlægge\w*|aftal\w*|konklu\w*|næste skridt|"
     r"gennemført\w*|afsluttet|opnå\w*|effekt\w*|viste|blev (?:ikke )?(?:godkendt|vedtaget|"
     r"afvist|til noget))\b|\d",
     re.IGNORECASE,
