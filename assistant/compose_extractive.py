@@ -136,16 +136,16 @@ def document_lead(hit: Hit) -> str:
 
 
 def lead_in(hit: Hit, section: str = "") -> str:
-    """Who said or decided it, and when: the only words of ours in a direct answer."""
+    """Who said or decided it, and when: the only words of ours in a direct answer. A committee
+    is who; the item's title stands once, above the evidence, so a short answer stays short."""
     m = hit.metadata
     when = f" den {danish_date(m.meeting_date)}" if m.meeting_date else ""
     committee = display_committee(m.committee) if m.committee else ""
-    item = f"«{m.item_title}»" if m.item_title else f"«{m.title}»"
     section = (section or m.section).lower()
     if section.startswith("beslutning") and committee:
-        return f"{committee} besluttede{when} ({item}): "
+        return f"{committee} besluttede{when}: "
     if "indstilling" in section and committee:
-        return f"I indstillingen til {committee}{when} ({item}): "
+        return f"I indstillingen til {committee}{when}: "
     if committee and m.item_number:
-        return f"Af sagen {item} ({committee}{when}): "
-    return f"Af {item}{when}: "
+        return f"I sagen for {committee}{when}: "
+    return f"Af «{m.item_title or m.title}»{when}: "
