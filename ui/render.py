@@ -15,7 +15,6 @@ import streamlit as st
 
 from assistant.answer import (
     ANSWERED,
-    NOT_FOUND,
     UNCERTAIN,
     Answer,
     Citation,
@@ -190,7 +189,6 @@ def source_file(catalog, source: str) -> Path | None:
 CONFIDENCE_DA = {
     ANSWERED: "Kort svar",
     UNCERTAIN: "Usikkert: jeg fandt ikke et direkte svar på det. Det nærmeste i dokumenterne:",
-    NOT_FOUND: "Ikke fundet",
 }
 
 
