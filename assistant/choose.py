@@ -121,7 +121,7 @@ class SentenceChooser:
 
         def add(cand: Candidate) -> bool:
             cand = _under_heading(cand, ranked)
-            if cand is None or _said(cand, direct + chosen) or _is_formal_decision(cand):
+            if _said(cand, direct + chosen) or _is_formal_decision(cand):
                 return False
             chosen.append(cand)
             per_doc[_doc(cand.hit)] = per_doc.get(_doc(cand.hit), 0) + 1
@@ -178,6 +178,12 @@ def _heading_shape(line: str) -> bool:
     )
 
 
+def _fragment(line: str) -> bool:
+    """A short line without a sentence's end that is no field: a heading, not a statement."""
+    line = line.strip()
+    return len(line.split()) <= SUBHEADING_WORDS and line[-1] not in ".!?" and ": " not in line
+
+
 def label_of(cand: Candidate) -> str:
     """The heading a sentence stands under: the nearest heading line above it within its
     section ("En førende erhvervsby" under "Beskæftigelse er det afgørende"), else the
@@ -195,7 +201,7 @@ def label_of(cand: Candidate) -> str:
     return cand.section
 
 
-def _under_heading(cand: Candidate, ranked: list[Candidate]) -> Candidate | None:
+def _under_heading(cand: Candidate, ranked: list[Candidate]) -> Candidate:
     """For a heading, the first sentence under it (the heading becomes its label, never a
     sentence glued to it); a heading with nothing under it in the passage is quoted alone."""
     if not is_heading(cand):
@@ -233,13 +239,10 @@ def _direct_sentence(kind: str, ranked: list[Candidate]) -> Candidate | None:
         if cand.rank > LEAD_PASSAGES or _is_formal_decision(cand):
             continue  # from a passage retrieval ranked low: evidence at most, never the answer
         under = _under_heading(cand, ranked)
-        if under is None:
-            continue
         shown = f"{under.section} {under.sentence}" if under is not cand else cand.sentence
         if _FIELD.match(under.sentence) and kind not in FIELD_KINDS:
             continue  # "Dato: 5. december 2019" answers when, not what came of it
-        line = under.sentence.strip()
-        if len(line.split()) <= SUBHEADING_WORDS and line[-1] not in ".!?" and ": " not in line:
+        if _fragment(under.sentence):
             continue  # a heading with nothing under it: a fragment, not an answer
         if kind not in SHAPED_KINDS or qk.fits_kind(kind, shown):
             fitting.append((under, shown))

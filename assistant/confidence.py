@@ -24,7 +24,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from assistant import question_kind as qk
-from assistant.answer import ANSWERED, NOT_FOUND, UNCERTAIN
+from assistant.answer import ANSWERED, CONFIDENCE, NOT_FOUND, UNCERTAIN
 from assistant.choose import Choice
 from assistant.sentence_choice import coverage, question_terms
 from vectorstore.records import Hit
@@ -154,4 +154,4 @@ class ConfidencePolicy:
         return UNCERTAIN
 
 
-RANK = {ANSWERED: 0, UNCERTAIN: 1, NOT_FOUND: 2}  # lower is surer
+RANK = {tier: i for i, tier in enumerate(CONFIDENCE)}  # lower is surer
