@@ -107,7 +107,7 @@ class Assistant:
         committees = self._asked_committees(question, history, index)
         if committees:
             hits = self._committee_first(hits, committees, history, base, index)
-        hits = self.retriever.with_case_decisions(hits, searched, snapshot=index)
+        hits = self.retriever.with_context(hits, searched, snapshot=index)
         choice = self._choose(question, hits, index, query, committees)
         seen = [measure(choice, hits, question, index, query)]
         tier = self.confidence.tier(seen[0])
@@ -120,7 +120,7 @@ class Assistant:
                 query, k=self.k, filters=base, snapshot=index
             )
             retry_hits = self._prefer_previous_case(retry.hits, question, history)
-            retry_hits = self.retriever.with_case_decisions(retry_hits, base, snapshot=index)
+            retry_hits = self.retriever.with_context(retry_hits, base, snapshot=index)
             again = self._choose(question, retry_hits, index, query)
             seen.append(measure(again, retry_hits, question, index, query))
             retry_tier = self.confidence.tier(seen[-1])

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from assistant import question_kind as qk
 from assistant.answer import ANSWERED, CONFIDENCE, NOT_FOUND, UNCERTAIN
 from assistant.choose import Choice
-from assistant.sentence_choice import coverage, question_terms
+from assistant.sentence_choice import coverage, question_terms, ranked_hits
 from vectorstore.records import Hit
 from vectorstore.snapshot import Snapshot
 
@@ -56,7 +56,8 @@ class Signals:
 def measure(
     choice: Choice, hits: list[Hit], question: str, index: Snapshot, topic: str = ""
 ) -> Signals:
-    top = hits[:TOP_PASSAGES]
+    # the top passages and what came with them as their context (an item's decision)
+    top = [h for rank, h in ranked_hits(hits) if rank <= TOP_PASSAGES]
     # squared IDF: whether the passage has the question's rarest, most specific words
     terms = {t: w * w for t, w in question_terms(topic or question, index).items()}
     # what a passage is (its title, section and committee) counts as well as what it says

@@ -49,7 +49,7 @@ class QuestionRetriever(Protocol):
         snapshot: Snapshot | None = None,
     ) -> QuestionSearch: ...
 
-    def with_case_decisions(
+    def with_context(
         self,
         hits: list[Hit],
         filters: SearchFilters | None,

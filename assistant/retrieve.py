@@ -86,29 +86,48 @@ class Retriever:
             return QuestionSearch(narrowed, searched, derived, unfiltered=plain)
         return QuestionSearch(plain, base, {}, list(derived.values()))
 
-    def with_case_decisions(
+    def with_context(
         self,
         hits: list[Hit],
         filters: SearchFilters | None,
         top: int = 3,
         snapshot: Snapshot | None = None,
     ) -> list[Hit]:
-        """Hits plus the decisions recorded in the same cases, each case's newest first.
+        """The hits, each of the `top` ones followed by its context: its document's opening
+        passages (an item's decision, summary and recommendation) and the decisions recorded
+        in its case, newest first. Context is marked (`context_of`), not ranked: the question
+        matched the passage, and the context says what became of it.
 
         A case moves from committee to committee; the question usually wants its latest
         decision, which need not be among the passages retrieval ranked highest.
         """
-        cases = [h.metadata.case_number for h in hits[:top] if h.metadata.case_number]
-        extra = self.searcher.same_case(cases, filters or SearchFilters(), snapshot=snapshot)
-        present = {h.chunk_id for h in hits}
-        by_case: dict[str, list[Hit]] = {}
-        for hit in sorted(extra, key=lambda h: -h.metadata.date_ordinal):
-            if hit.chunk_id not in present:
-                by_case.setdefault(hit.metadata.case_number, []).append(hit)
+        filters = filters or SearchFilters()
+        anchors = hits[:top]
+        anchor_ids = {h.chunk_id for h in anchors}
+        cases = [h.metadata.case_number for h in anchors if h.metadata.case_number]
+        docs = [h.metadata.doc_id for h in anchors if h.metadata.doc_id]
+        decided = self.searcher.same_case(cases, filters, snapshot=snapshot)
+        opening = self.searcher.opening_passages(docs, filters, snapshot=snapshot)
+        taken = {h.chunk_id for h in hits}
         out: list[Hit] = []
         for hit in hits:
             out.append(hit)
-            out.extend(by_case.pop(hit.metadata.case_number, []))
+            if hit.chunk_id not in anchor_ids:
+                continue
+            own = sorted(
+                (o for o in opening if o.metadata.doc_id == hit.metadata.doc_id),
+                key=lambda h: h.metadata.chunk_index,
+            )
+            case = hit.metadata.case_number
+            later = sorted(
+                (d for d in decided if case and d.metadata.case_number == case),
+                key=lambda h: -h.metadata.date_ordinal,
+            )
+            for extra in own + later:
+                if extra.chunk_id not in taken:
+                    taken.add(extra.chunk_id)
+                    extra.context_of = hit.chunk_id
+                    out.append(extra)
         return out
 
     def sentence_meanings(

@@ -109,7 +109,7 @@ def candidates(
     wants_decision = bool(qk.DECISION.search(question))
     meanings = meanings or {}
     out: list[Candidate] = []
-    for rank, hit in enumerate(hits, start=1):
+    for rank, hit in ranked_hits(hits):
         context = coverage(f"{hit.metadata.title} {hit.metadata.section}", terms, index)
         for section, sentence in passage_sentences(hit.text, hit.metadata.section):
             if section.lower() in SKIP_SECTIONS:
@@ -131,6 +131,20 @@ def candidates(
             out.append(Candidate(hit, rank, sentence, score, section, cover, cosine))
     _demote_superseded_decisions(out)
     return sorted(out, key=lambda c: (-c.score, c.rank))
+
+
+def ranked_hits(hits: list[Hit]) -> list[tuple[int, Hit]]:
+    """(rank, hit): retrieval's rank; a passage brought along as context of a ranked one
+    (`Hit.context_of`) shares that one's rank."""
+    out: list[tuple[int, Hit]] = []
+    ranks: dict[str, int] = {}
+    for hit in hits:
+        rank = ranks.get(hit.context_of) if hit.context_of else None
+        if rank is None:
+            rank = len(ranks) + 1
+            ranks[hit.chunk_id] = rank
+        out.append((rank, hit))
+    return out
 
 
 def _demote_superseded_decisions(candidates: list[Candidate]) -> None:

@@ -20,8 +20,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -31,7 +29,6 @@ from ui.config import load_settings  # noqa: E402
 from ui.factory import build_retriever  # noqa: E402
 from vectorstore import hybrid  # noqa: E402
 from vectorstore.filters import SearchFilters  # noqa: E402
-from vectorstore.sentences import passage_sentences, sentence_key  # noqa: E402
 
 KIND_HALF = {"decision", "fact", "date", "who", "cross"}
 
@@ -44,7 +41,7 @@ def ranks(retriever: Retriever, questions, k: int, skip=(), rerank=None) -> dict
         )
         hits = found.result.hits
         if rerank is not None:
-            hits = rerank(retriever, q.question, hits)
+            hits = rerank(retriever, q.question, hits, found.filters)
         out[q.id] = next((i for i, h in enumerate(hits[:k], 1) if is_hit(h, q.gold)), None)
     return out
 
@@ -60,43 +57,20 @@ def figures(rows: dict, questions) -> dict[str, float]:
     }
 
 
-def sentence_stage(weight: float, with_passage: bool) -> Callable:
-    """The candidate second stage: each result rescored by its best sentence's cosine to the
-    question (title-like lines left out; with `with_passage`, the passage's own cosine when
-    higher), added with `weight` to the fused score, both scaled to 0–1 over the results."""
-
-    def rerank(retriever: Retriever, question: str, hits: list) -> list:
-        if not hits:
-            return hits
-        index = retriever.snapshot()
-        query = retriever.searcher.query_vector(question)
-        keys = [
-            [sentence_key(s) for _, s in passage_sentences(h.text, h.metadata.section)
-             if s.strip()[-1:] in ".!?" or len(s.split()) >= 12]
-            for h in hits
-        ]  # fmt: skip
-        vectors = index.sentence_vectors([k for ks in keys for k in ks])
-        cosine = {k: float(v @ query) for k, v in vectors.items()}
-        best = []
-        for ks, hit in zip(keys, hits, strict=True):
-            values = [cosine[k] for k in ks if k in cosine]
-            if with_passage and hit.dense_score is not None:
-                values.append(hit.dense_score)
-            best.append(max(values, default=np.nan))
-        best = np.array(best)
-        if np.isnan(best).all():
-            return hits
-        best = np.nan_to_num(best, nan=float(np.nanmin(best)))
-        fused = np.array([h.score for h in hits])
-        combined = unit(fused) + weight * unit(best)
-        return [hits[i] for i in sorted(range(len(hits)), key=lambda i: (-combined[i], i))]
-
-    return rerank
-
-
-def unit(values: np.ndarray) -> np.ndarray:
-    span = values.max() - values.min()
-    return (values - values.min()) / span if span > 0 else np.zeros_like(values)
+def key_moves(retriever: Retriever, question: str, hits: list, filters: SearchFilters) -> list:
+    """The step the ranking had before the second stage: the best document's opening passages
+    (an item's decision, summary, recommendation) moved up right after its best passage."""
+    if not hits:
+        return hits
+    top = hits[0].metadata.doc_id
+    keys = retriever.searcher.opening_passages([top], filters, snapshot=retriever.snapshot())
+    keys = {k.chunk_id: k for k in keys}
+    present = [h for h in hits if h.chunk_id in keys and h is not hits[0]]
+    extra = [k for cid, k in keys.items() if cid not in {h.chunk_id for h in hits}]
+    moved = sorted(present + extra, key=lambda h: h.metadata.chunk_index)
+    ids = {h.chunk_id for h in moved}
+    rest = [h for h in hits[1:] if h.chunk_id not in ids]
+    return [hits[0], *moved, *rest]
 
 
 def main() -> None:
@@ -118,30 +92,33 @@ def main() -> None:
     searcher = retriever.searcher
     chosen = {
         name: getattr(searcher, name)
-        for name in ("rrf_k", "dense_weight", "lexical_weight", "expand_documents")
+        for name in ("rrf_k", "dense_weight", "lexical_weight", "sentence_weight", "rescore")
     }
     collapse = hybrid.collapse_duplicates
-    stage = sentence_stage
+    first = {"sentence_weight": 0}  # the first stage alone
     variants: list[tuple[str, dict, tuple, Callable | None]] = [
-        ("shipped", {}, (), None),
-        ("no key-passage moves", {"expand_documents": 0}, (), None),
+        ("shipped (two stages)", {}, (), None),
+        ("first stage alone", first, (), None),
+        ("first stage + key-passage moves (before)", first, (), key_moves),
+        ("two stages + key-passage moves", {}, (), key_moves),
+        ("sentence weight 0.5", {"sentence_weight": 0.5}, (), None),
+        ("sentence weight 2.0", {"sentence_weight": 2.0}, (), None),
+        ("second stage over top 20", {"rescore": 20}, (), None),
+        ("second stage over top 5", {"rescore": 5}, (), None),
         ("rrf k = 20", {"rrf_k": 20}, (), None),
         ("rrf k = 120", {"rrf_k": 120}, (), None),
         ("dense weight 1.5", {"dense_weight": 1.5}, (), None),
         ("lexical weight 1.5", {"lexical_weight": 1.5}, (), None),
         ("no collapse of copies", {"collapse": False}, (), None),
         ("no filters from the question", {}, ("period", "committee"), None),
-        ("+ sentence stage 1.0", {}, (), stage(1.0, False)),
-        ("no moves + sentence stage 1.0", {"expand_documents": 0}, (), stage(1.0, False)),
-        ("no moves + sentence stage 0.5 (+passage)", {"expand_documents": 0}, (), stage(0.5, True)),
     ]
     header = " | ".join(f"{h} r@1 r@10 mrr" for h in halves)
-    print(f"{'variant':36s} | {header}")
+    print(f"{'variant':42s} | {header}")
     for name, change, skip, rerank in variants:
         for key, value in chosen.items():
             setattr(searcher, key, change.get(key, value))
         hybrid.collapse_duplicates = (
-            collapse if change.get("collapse", True) else (lambda hits, k: hits[:k])
+            collapse if change.get("collapse", True) else (lambda hits, k=None: hits[:k])
         )
         searcher.clear_query_cache()
         rows = ranks(retriever, questions, args.k, skip, rerank)
@@ -152,7 +129,7 @@ def main() -> None:
         every = figures(rows, questions)
         overall = (f"all r@1 {every['r@1']:.2f} r@5 {every['r@5']:.2f} "
                    f"r@10 {every['r@10']:.2f} mrr {every['mrr']:.3f}")  # fmt: skip
-        print(f"{name:36s} | " + " | ".join(cells) + f" || {overall}")
+        print(f"{name:42s} | " + " | ".join(cells) + f" || {overall}")
     hybrid.collapse_duplicates = collapse
 
 

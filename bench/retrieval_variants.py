@@ -61,9 +61,9 @@ def main() -> None:
             ("hybrid dense×1.5", plain, "hybrid", {"dense_weight": 1.5}),
             ("hybrid bm25×1.5", plain, "hybrid", {"lexical_weight": 1.5}),
             ("hybrid 100 candidates", plain, "hybrid", {"candidates": 100}),
-            ("hybrid +key passages of top 1", plain, "hybrid", {"expand_documents": 1}),
-            ("hybrid +key passages of top 2", plain, "hybrid", {"expand_documents": 2}),
-            ("hybrid +key passages of top 3", plain, "hybrid", {"expand_documents": 3}),
+            ("hybrid, no sentence stage", plain, "hybrid", {"sentence_weight": 0}),
+            ("hybrid, sentence stage 0.5", plain, "hybrid", {"sentence_weight": 0.5}),
+            ("hybrid, sentence stage top 20", plain, "hybrid", {"rescore": 20}),
         ]
         print(f"{'variant':28s} {'R@1':>5s} {'R@5':>5s} {'R@10':>5s} {'MRR@10':>7s}")
         for name, lexical, mode, params in variants:

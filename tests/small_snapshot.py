@@ -41,8 +41,11 @@ def passage(
     return Hit(chunk_id, text, meta, 1.0)
 
 
-def small_snapshot(folder: Path, hits: list[Hit]) -> Snapshot:
-    """The snapshot of `hits` (plus a few unrelated passages, so IDF means something)."""
+def small_snapshot(
+    folder: Path, hits: list[Hit], sentences: dict[str, np.ndarray] | None = None
+) -> Snapshot:
+    """The snapshot of `hits` (plus a few unrelated passages, so IDF means something);
+    `sentences` maps sentence keys to stand-in sentence vectors."""
     filler = [
         passage(f"f{i}", text, doc=f"f{i}", title="Andet")
         for i, text in enumerate(
@@ -59,5 +62,8 @@ def small_snapshot(folder: Path, hits: list[Hit]) -> Snapshot:
         (StoredPassage(h.chunk_id, h.text, h.metadata), rng.normal(size=8).astype(np.float32))
         for h in hits + filler
     ]
-    write_snapshot(rows, folder, "g1", {"model": "test", "engine": "test"})
+    lookup = None
+    if sentences:
+        lookup = lambda keys: {k: sentences[k] for k in keys if k in sentences}  # noqa: E731
+    write_snapshot(rows, folder, "g1", {"model": "test", "engine": "test"}, sentences=lookup)
     return Snapshot(folder)

@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from assistant.retrieve import Retriever
 from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES
 from tests.stores import searcher_for
@@ -164,10 +165,26 @@ def test_compound_halves_join_the_index(built):
     assert int(split.doc_freq[split.vocab["styring"]]) > plain_df
 
 
-def test_the_best_documents_decision_and_summary_follow_its_best_passage(searcher):
+def test_the_best_documents_decision_and_summary_come_as_context_not_ranked(searcher):
     hits = searcher.search("kolde klasselokaler ved skoledagens start", k=6).hits
     top = hits[0]
     assert top.metadata.chunk_index > 0, "the question matches the case description"
-    assert hits[1].metadata.doc_id == top.metadata.doc_id
-    assert hits[1].metadata.chunk_index == 0
-    assert "Beslutning" in hits[1].metadata.section and "Indstilling" in hits[1].metadata.section
+    assert not any(h.context_of for h in hits), "the search ranks; it brings no context"
+    with_context = Retriever(searcher).with_context(hits, SearchFilters())
+    assert with_context[0] is top
+    assert [h.chunk_id for h in with_context if not h.context_of] == [h.chunk_id for h in hits]
+    # the item's opening passage (its decision, summary and recommendation) is in reach:
+    # ranked where the search put it, or else brought along as the top passage's context
+    opening = next(
+        h for h in with_context
+        if h.metadata.doc_id == top.metadata.doc_id and h.metadata.chunk_index == 0
+    )  # fmt: skip
+    assert "Beslutning" in opening.metadata.section and "Indstilling" in opening.metadata.section
+    assert opening.context_of in ("", top.chunk_id)
+    # the case's decisions at its earlier committees follow the top passage, newest first
+    context = [h for h in with_context[1:] if h.context_of == top.chunk_id]
+    assert len(context) >= 2 and with_context[1 : 1 + len(context)] == context
+    assert all("Beslutning" in h.metadata.section for h in context)
+    assert {h.metadata.committee for h in context} == {"Økonomiudvalget", "Børne- og Skoleudvalget"}
+    dates = [h.metadata.date_ordinal for h in context]
+    assert dates == sorted(dates, reverse=True)

@@ -19,6 +19,7 @@ from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters
 from vectorstore.protocols import PassageStore
 from vectorstore.records import Hit, StoredPassage
+from vectorstore.rescore import by_best_sentence
 from vectorstore.snapshot import Snapshot
 from vectorstore.snapshots import SnapshotReader
 
@@ -48,7 +49,8 @@ class HybridSearcher:
         rrf_k: int = 60,
         dense_weight: float = 1.0,
         lexical_weight: float = 1.0,
-        expand_documents: int = 1,
+        sentence_weight: float = 1.0,
+        rescore: int = 10,
     ) -> None:
         self.store = store  # for its embedder (query vectors); passages come from snapshots
         self.snapshots = snapshots
@@ -56,7 +58,8 @@ class HybridSearcher:
         self.rrf_k = rrf_k
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
-        self.expand_documents = expand_documents
+        self.sentence_weight = sentence_weight  # the second stage; 0 switches it off
+        self.rescore = rescore  # how many of the first stage's best it rescores
         self._vectors: dict[str, np.ndarray] = {}  # recent query vectors, oldest first
 
     def search(
@@ -103,10 +106,17 @@ class HybridSearcher:
 
         t4 = time.perf_counter()
         hits = self._fuse(dense, lexical, index)
-        if self.expand_documents and mode == "hybrid" and hits:
-            hits = self._with_key_passages(hits, index, resolved.keep)
-        hits = collapse_duplicates(hits, k)
         timings["fuse"] = (time.perf_counter() - t4) * 1000
+        if mode == "hybrid" and self.sentence_weight > 0:
+            # the second stage reorders a fixed number of the first stage's best, so the
+            # order does not depend on how many results the caller asked for
+            t5 = time.perf_counter()
+            hits = collapse_duplicates(hits, max(k, self.rescore))
+            top = by_best_sentence(hits[: self.rescore], vector, index, self.sentence_weight)
+            hits = (top + hits[self.rescore :])[:k]
+            timings["sentences"] = (time.perf_counter() - t5) * 1000
+        else:
+            hits = collapse_duplicates(hits, k)
         return SearchResult(hits, "", truncated, timings)
 
     def query_vector(self, query: str) -> np.ndarray:
@@ -146,42 +156,20 @@ class HybridSearcher:
         rows = resolved.keep & index.isin("case_number", cases) & index.isin("section", sections)
         return _hits(index, index.select(rows))
 
-    def _with_key_passages(self, hits: list[Hit], index: Snapshot, mask: np.ndarray) -> list[Hit]:
-        """Each of the best documents brings its opening passages (for an agenda item: the
-        decision, then summary and recommendation) right after its best-ranked passage, moved
-        up when they were ranked lower: the question matched the document, and those passages
-        say what became of it."""
-        top_docs: list[str] = []
-        for hit in hits:
-            if hit.metadata.doc_id not in top_docs:
-                top_docs.append(hit.metadata.doc_id)
-            if len(top_docs) == self.expand_documents:
-                break
-        key_ids = index.select(
-            mask & index.isin("doc_id", top_docs) & (index.ints("chunk_index") <= 1)
-        )
-        present = {h.chunk_id: h for h in hits}
-        keys: dict[str, list[Hit]] = {}
-        fetched = _hits(index, [c for c in key_ids if c not in present])
-        for key in [present[c] for c in key_ids if c in present] + fetched:
-            keys.setdefault(key.metadata.doc_id, []).append(key)
-        out: list[Hit] = []
-        placed: set[str] = set()
-        for hit in hits:
-            if hit.chunk_id in placed:
-                continue
-            group = [
-                hit,
-                *sorted(
-                    (k for k in keys.pop(hit.metadata.doc_id, []) if k.chunk_id != hit.chunk_id),
-                    key=lambda h: h.metadata.chunk_index,
-                ),
-            ]
-            for member in group:
-                member.score = max(member.score, hit.score)
-                out.append(member)
-                placed.add(member.chunk_id)
-        return out
+    def opening_passages(
+        self, doc_ids: list[str], filters: SearchFilters, snapshot: Snapshot | None = None
+    ) -> list[Hit]:
+        """The first passages of these documents, under the caller's filters: for an agenda
+        item its decision, summary and recommendation, for a memo its letterhead and opening."""
+        docs = sorted({d for d in doc_ids if d})
+        if not docs:
+            return []
+        index = snapshot or self.snapshots.current()
+        resolved = index.resolve(filters)
+        if resolved.empty_reason:
+            return []
+        rows = resolved.keep & index.isin("doc_id", docs) & (index.ints("chunk_index") <= 1)
+        return _hits(index, index.select(rows))
 
     def _fuse(
         self,

@@ -96,7 +96,11 @@ class Hit:
     lexical_rank: int | None = None
     dense_score: float | None = None  # cosine similarity to the question
     lexical_score: float | None = None  # BM25 score
+    sentence_score: float | None = None  # best sentence's cosine (the second stage)
     also_in: list[dict[str, str]] = field(default_factory=list)
+    # set on a passage the answer brings along as context of a ranked one (its document's
+    # decision or summary, its case's decisions): that passage's chunk id
+    context_of: str = ""
 
     @property
     def source(self) -> str:
@@ -112,6 +116,8 @@ class Hit:
             "lexical_rank": self.lexical_rank,
             "dense_score": self.dense_score,
             "lexical_score": self.lexical_score,
+            "sentence_score": self.sentence_score,
+            "context_of": self.context_of,
             "also_in": self.also_in,
             **{k: v for k, v in self.metadata.to_chroma().items() if k not in {"source"}},
         }
