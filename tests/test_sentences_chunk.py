@@ -1,6 +1,6 @@
 from ingest.chunk import chunk_document
 from ingest.document import Block, SourceDocument
-from vectorstore.sentences import split_sentences
+from vectorstore.sentences import passage_sentences, split_sentences
 
 
 def test_sentences_respect_danish_abbreviations_and_dates():
@@ -86,3 +86,14 @@ def test_heading_path_and_pages_follow_the_document():
         "Juridisk notat > 2. Rammer",
     ]
     assert [(c.page_start, c.page_end) for c in chunks] == [(1, 1), (2, 3)]
+
+
+def test_a_heading_with_a_colon_leads_its_lines_as_any_heading_does():
+    text = "Notat: Borgerhenvendelser om Møllevej: Til: Teknik- og Miljøudvalget\nFra: Vej og Trafik"
+    pairs = passage_sentences(text, "Notat: Borgerhenvendelser om Møllevej / Baggrund")
+    heading = "Notat: Borgerhenvendelser om Møllevej"
+    assert pairs == [
+        (heading, heading),
+        (heading, "Til: Teknik- og Miljøudvalget"),
+        (heading, "Fra: Vej og Trafik"),
+    ]

@@ -97,6 +97,7 @@ class Hit:
     dense_score: float | None = None  # cosine similarity to the question
     lexical_score: float | None = None  # BM25 score
     sentence_score: float | None = None  # best sentence's cosine (the second stage)
+    first_rank: int | None = None  # 1-based rank before the second stage reordered it
     also_in: list[dict[str, str]] = field(default_factory=list)
     # set on a passage the answer brings along as context of a ranked one (its document's
     # decision or summary, its case's decisions): that passage's chunk id
@@ -117,6 +118,7 @@ class Hit:
             "dense_score": self.dense_score,
             "lexical_score": self.lexical_score,
             "sentence_score": self.sentence_score,
+            "first_rank": self.first_rank,
             "context_of": self.context_of,
             "also_in": self.also_in,
             **{k: v for k, v in self.metadata.to_chroma().items() if k not in {"source"}},

@@ -52,15 +52,17 @@ def by_best_sentence(
 ) -> list[Hit]:
     """The hits reordered by fused score + `weight` × best sentence cosine (both to 0–1).
 
-    Each hit keeps its first-stage score; `sentence_score` records the cosine used. A store
+    Each hit keeps its first-stage score and rank (`first_rank`); `sentence_score` records
+    the cosine used. A store
     without sentence vectors keeps the first stage's order."""
     if len(hits) < 2 or weight <= 0:
         return hits
     best = best_sentence_cosines(hits, query, index)
     if np.isnan(best).all():
         return hits
-    for hit, value in zip(hits, best, strict=True):
+    for rank, (hit, value) in enumerate(zip(hits, best, strict=True), start=1):
         hit.sentence_score = None if np.isnan(value) else float(value)
+        hit.first_rank = rank
     best = np.nan_to_num(best, nan=float(np.nanmin(best)))
     combined = _unit(np.array([h.score for h in hits])) + weight * _unit(best)
     order = sorted(range(len(hits)), key=lambda i: (-combined[i], i))

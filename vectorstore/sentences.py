@@ -43,7 +43,7 @@ def split_sentences(text: str) -> list[str]:
 # -- the sentences of a passage, as answers quote them and as their vectors are stored ---------
 
 # bump when `passage_sentences` changes: the next ingest embeds the sentences it lacks
-SENTENCES_VERSION = "3"  # 3: table rows are sentences
+SENTENCES_VERSION = "4"  # 3: table rows are sentences; 4: headings with a colon lead
 DECISION_WORDS = 60  # a decision up to this long is one statement, quoted whole
 MIN_WORDS = 3  # shorter lines ("Generelt", "Bilag") say nothing on their own
 _ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.IGNORECASE)
@@ -66,10 +66,10 @@ def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for line in text.split("\n"):
         line = line.strip()
-        prefix = _SECTION_PREFIX.match(line)
-        if prefix and prefix.group(1) in sections:
-            current = prefix.group(1)
-            line = line[prefix.end() :]
+        lead = _section_lead(line, sections)
+        if lead:
+            current = lead
+            line = line[len(lead) + 1 :].strip()
             if len(current.split()) >= MIN_WORDS:
                 out.append((current, current))
         if not line or _ABSENCE.match(line):
@@ -84,6 +84,16 @@ def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
             if len(sentence.split()) >= MIN_WORDS:
                 out.append((current, sentence))
     return out
+
+
+def _section_lead(line: str, sections: list[str]) -> str:
+    """The section whose "Heading: " leads the line; the longest, since a heading may hold a
+    colon itself ("Notat: Borgerhenvendelser om …")."""
+    prefix = _SECTION_PREFIX.match(line)
+    if prefix and prefix.group(1) in sections:
+        return prefix.group(1)
+    leads = [s for s in sections if ":" in s and line.startswith(f"{s}: ")]
+    return max(leads, key=len, default="")
 
 
 def sentence_key(sentence: str) -> str:
