@@ -78,3 +78,24 @@ def test_title_like_lines_do_not_speak_for_a_passage():
     assert ("", "Varmestyring i skolerne") in passage_sentences(hit.text, "")  # a candidate
     assert sentence_key("Sagen blev behandlet i foråret.") in keys
     assert sentence_key("Varmestyring i skolerne") not in keys
+
+
+def test_a_passage_of_one_statement_is_judged_by_its_own_vector_too(tmp_path):
+    # an item whose text is its formal decision, found by its title: its one sentence is far
+    # from the question, its passage vector (title and section embedded) is close
+    item = passage("t1", "Anbefales over for Byrådet.", doc="t", title="Salg af erhvervsgrund")
+    close = "Den nye varmestyring koster 2,4 mio. kr. i anlæg."
+    sentences = vectors(close) | {k: unit(1) for k in statement_keys(item)}
+    index = small_snapshot(tmp_path / "s", [GENERAL, SPECIFIC, item], sentences)
+    general, specific, _ = ranked((0.03, 0.02, 0.01))
+    item.score, item.dense_score = 0.025, 0.93
+    out = by_best_sentence([general, item, specific], unit(0), index, weight=1.0)
+    # by its sentence alone it would fall behind both (0.5 + 0 against 1 + 0 and 0 + 1)
+    assert [h.chunk_id for h in out] == ["t1", "a1", "b1"]
+    assert abs(out[0].sentence_score - 0.93) < 1e-6
+    # a passage of several statements is judged by its sentences alone
+    GENERAL.dense_score = 0.99
+    try:
+        assert best_sentence_cosines([GENERAL], unit(0), index)[0] == 0.0
+    finally:
+        GENERAL.dense_score = None

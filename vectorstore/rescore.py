@@ -32,7 +32,11 @@ def statement_keys(hit: Hit) -> list[str]:
 
 
 def best_sentence_cosines(hits: list[Hit], query: np.ndarray, index: Snapshot) -> np.ndarray:
-    """Each hit's best statement cosine to the query; NaN for a hit without stored vectors."""
+    """Each hit's best statement cosine to the query; NaN for a hit without stored vectors.
+
+    A passage of one statement or none ("Anbefales over for Byrådet." under the item's title)
+    has no sentence to prefer over the whole: its own cosine, whose vector carries its title
+    and section, speaks for it when higher."""
     keys = [statement_keys(h) for h in hits]
     vectors = index.sentence_vectors([k for ks in keys for k in ks])
     best = np.full(len(hits), np.nan)
@@ -40,8 +44,10 @@ def best_sentence_cosines(hits: list[Hit], query: np.ndarray, index: Snapshot) -
         return best
     ids = list(vectors)
     cosines = dict(zip(ids, np.stack([vectors[k] for k in ids]) @ query, strict=True))
-    for i, ks in enumerate(keys):
+    for i, (ks, hit) in enumerate(zip(keys, hits, strict=True)):
         values = [float(cosines[k]) for k in ks if k in cosines]
+        if len(ks) <= 1 and hit.dense_score is not None:
+            values.append(hit.dense_score)
         if values:
             best[i] = max(values)
     return best
