@@ -5,6 +5,15 @@ corpus store's passages under other sources: each vector lightly perturbed (Gaus
 renormalised) and each text with one word dropped, so no copy is an exact duplicate of another.
 Several collections in one store stand for several municipalities on one Chroma server.
 
+The search's second stage reads the vectors of the passages' sentences, so the copies get those
+too, into the collection's sentence collection as the ingest writes them; without them the
+stage finds nothing and the benchmark would leave its cost out. Nothing is embedded: a copy's
+sentence with the same text as a corpus sentence has the same key, so it shares that stored
+vector (one record per distinct text, as in any store); a sentence the dropped word changed gets
+the vector of the original's sentence at its position, perturbed like the passage vectors.
+The word is dropped within its line, since a passage's sentences (headings, table rows,
+bullets) are read line by line.
+
 Usage: python bench/large_store.py --store CORPUS_STORE --out DIR [--target 100000]
        [--collections 1]   (collections are named bench-00, bench-01, …)
 """
@@ -12,8 +21,10 @@ Usage: python bench/large_store.py --store CORPUS_STORE --out DIR [--target 1000
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,64 +35,141 @@ sys.path.insert(0, str(ROOT))
 from ui.config import load_settings  # noqa: E402
 from ui.factory import build_embedder  # noqa: E402
 from vectorstore.chroma import ChromaStore, open_client  # noqa: E402
-from vectorstore.records import Passage, stable_hash  # noqa: E402
+from vectorstore.records import Passage, StoredPassage, stable_hash  # noqa: E402
+from vectorstore.sentences import passage_sentences, sentence_key  # noqa: E402
 
 BATCH = 5000
+NOISE = 0.01  # per dimension: a copy's vector keeps a cosine of about 0.98 to its original
+_WORD = re.compile(r"\S+[^\S\n]*")  # a word and the spaces after it, never a line break
 
 
 def collection_name(i: int) -> str:
     return f"bench-{i:02d}"
 
 
-def build_copies(rows, target: int, store: ChromaStore, seed: int) -> None:
-    """Fill `store` with `target` perturbed copies of `rows` (passage, vector)."""
+def perturb(vector: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A unit vector near `vector`: close enough to keep its meaning, apart from its original."""
+    noisy = vector + rng.normal(0, NOISE, vector.shape)
+    return (noisy / np.linalg.norm(noisy)).astype(np.float32)
+
+
+def drop_word(text: str, rng: np.random.Generator) -> str:
+    """The text without one of its words (texts of three words or fewer are kept whole)."""
+    words = list(_WORD.finditer(text))
+    if len(words) <= 3:
+        return text
+    word = words[rng.integers(len(words))]
+    return text[: word.start()] + text[word.end() :]
+
+
+def sentence_keys(passage: StoredPassage) -> list[str]:
+    """The keys of the passage's sentences, in order: what a snapshot stores vectors for."""
+    return [sentence_key(s) for _, s in passage_sentences(passage.text, passage.metadata.section)]
+
+
+def copy_sentences(
+    original: Sequence[str],
+    text: str,
+    section: str,
+    stored: dict[str, np.ndarray],
+    rng: np.random.Generator,
+) -> Iterator[tuple[str, str, np.ndarray]]:
+    """(key, sentence, vector) for the sentences of a copy's `text`, given the sentence keys of
+    its `original` in `passage_sentences` order; a sentence without a vector to start from (its
+    original's was never stored) is left out, as the second stage leaves it out."""
+    for i, (_, sentence) in enumerate(passage_sentences(text, section)):
+        key = sentence_key(sentence)
+        if key in stored:
+            yield key, sentence, stored[key]
+        elif original and original[min(i, len(original) - 1)] in stored:
+            yield key, sentence, perturb(stored[original[min(i, len(original) - 1)]], rng)
+
+
+def build_copies(
+    rows: list[tuple[StoredPassage, np.ndarray]],
+    target: int,
+    store: ChromaStore,
+    seed: int,
+    stored: dict[str, np.ndarray],
+) -> None:
+    """Fill `store` with `target` perturbed copies of `rows` (passage, vector), and its sentence
+    collection with the copies' sentence vectors derived from `stored` (the corpus's, by key)."""
     rng = np.random.default_rng(seed)
     copies = -(-target // len(rows))
+    originals = [sentence_keys(passage) for passage, _ in rows]
     batch: list[Passage] = []
     vectors: list[np.ndarray] = []
+    sentences: dict[str, tuple[str, np.ndarray]] = {}  # key → (text, vector), to be written
+    written: set[str] = set()  # sentence keys already in the collection
     made = 0
     for copy in range(copies):
-        for passage, vector in rows:
+        for (passage, vector), original in zip(rows, originals, strict=True):
             if made >= target:
                 break
             m = passage.metadata
-            words = passage.text.split()
-            if len(words) > 3:
-                del words[rng.integers(len(words))]
-            text = " ".join(words)
+            text = drop_word(passage.text, rng)
             meta = type(m)(**m.to_chroma())
             tag = f"{seed}-{copy}"
             meta.source = f"kopi-{seed:02d}-{copy:02d}/{m.source}"
             meta.chunk_id = stable_hash(tag, m.chunk_id)
             meta.content_hash = stable_hash(tag, m.content_hash)
             meta.doc_id = stable_hash(tag, m.doc_id)
-            noisy = vector + rng.normal(0, 0.01, vector.shape)
-            vectors.append((noisy / np.linalg.norm(noisy)).astype(np.float32))
+            vectors.append(perturb(vector, rng))
             batch.append(Passage(text=text, embed_text=text, metadata=meta))
+            for key, sentence, sentence_vector in copy_sentences(
+                original, text, m.section, stored, rng
+            ):
+                if key not in written:
+                    sentences.setdefault(key, (sentence, sentence_vector))
             made += 1
             if len(batch) == BATCH:
                 store.upsert(batch, np.stack(vectors))
+                write_sentences(store, sentences, written)
                 batch, vectors = [], []
     if batch:
         store.upsert(batch, np.stack(vectors))
+    write_sentences(store, sentences, written)
+    store.mark_sentences_complete()  # as an ingest leaves it: every sentence has its vector
+
+
+def write_sentences(
+    store: ChromaStore, pending: dict[str, tuple[str, np.ndarray]], written: set[str]
+) -> None:
+    """Write the pending sentence vectors (emptying `pending`) the way the ingest does."""
+    if not pending:
+        return
+    keys = list(pending)
+    store.sentences.add(
+        keys, [pending[k][0] for k in keys], np.stack([pending[k][1] for k in keys])
+    )
+    written.update(keys)
+    pending.clear()
 
 
 def build(corpus: Path, out: Path, target: int, collections: int, embedder) -> list[str]:
-    """The collections' names; each is built only when it holds fewer than `target` passages."""
+    """The collections' names; each is built unless it holds `target` passages and sentence
+    vectors (one built before the copies had sentence vectors is built again, in place)."""
     base = ChromaStore(open_client(corpus, create=False), embedder, create=False)
     rows = list(base.iter_passages(with_vectors=True))
+    stored = base.sentences.vectors(k for passage, _ in rows for k in sentence_keys(passage))
+    if not stored:
+        raise SystemExit(f"{corpus} holds no sentence vectors: run an ingest on it first.")
     client = open_client(out)
     names = []
     for i in range(collections):
         name = collection_name(i)
         names.append(name)
         store = ChromaStore(client, embedder, collection=name)
-        if store.count() >= target:
-            continue
+        if store.count() >= target and store.sentences.count():
+            continue  # a collection built before it had sentence vectors is built again
         t0 = time.perf_counter()
         print(f"Building {name}: {target} passages from {len(rows)} …", flush=True)
-        build_copies(rows, target, store, seed=i)
-        print(f"  built in {time.perf_counter() - t0:.0f} s", flush=True)
+        build_copies(rows, target, store, seed=i, stored=stored)
+        print(
+            f"  built in {time.perf_counter() - t0:.0f} s: {store.count():,} passages, "
+            f"{store.sentences.count():,} sentence vectors",
+            flush=True,
+        )
     return names
 
 
