@@ -89,7 +89,9 @@ def test_heading_path_and_pages_follow_the_document():
 
 
 def test_a_heading_with_a_colon_leads_its_lines_as_any_heading_does():
-    text = "Notat: Borgerhenvendelser om Møllevej: Til: Teknik- og Miljøudvalget\nFra: Vej og Trafik"
+    text = (
+        "Notat: Borgerhenvendelser om Møllevej: Til: Teknik- og Miljøudvalget\nFra: Vej og Trafik"
+    )
     pairs = passage_sentences(text, "Notat: Borgerhenvendelser om Møllevej / Baggrund")
     heading = "Notat: Borgerhenvendelser om Møllevej"
     assert pairs == [

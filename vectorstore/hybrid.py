@@ -106,18 +106,17 @@ class HybridSearcher:
 
         t4 = time.perf_counter()
         hits = self._fuse(dense, lexical, index)
+        second = mode == "hybrid" and self.sentence_weight > 0
+        # the second stage reorders a fixed number of the first stage's best, so the order
+        # does not depend on how many results the caller asked for
+        hits = collapse_duplicates(hits, max(k, self.rescore) if second else k)
         timings["fuse"] = (time.perf_counter() - t4) * 1000
-        if mode == "hybrid" and self.sentence_weight > 0:
-            # the second stage reorders a fixed number of the first stage's best, so the
-            # order does not depend on how many results the caller asked for
+        if second:
             t5 = time.perf_counter()
-            hits = collapse_duplicates(hits, max(k, self.rescore))
             top = by_best_sentence(hits[: self.rescore], vector, index, self.sentence_weight)
-            hits = (top + hits[self.rescore :])[:k]
+            hits = top + hits[self.rescore :]
             timings["sentences"] = (time.perf_counter() - t5) * 1000
-        else:
-            hits = collapse_duplicates(hits, k)
-        return SearchResult(hits, "", truncated, timings)
+        return SearchResult(hits[:k], "", truncated, timings)
 
     def query_vector(self, query: str) -> np.ndarray:
         """Embedded once per distinct query: the assistant may search one question twice
