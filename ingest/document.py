@@ -33,6 +33,14 @@ class SourceDocument:
     identity: str = ""
     header_text: str = ""  # raw text of the first page(s), for metadata extraction
     pages: int = 0
+    # what reading the layout recognised or removed, for the per-file structure report:
+    # counts under names such as "furniture_lines", "toc_entries", "doubled_runs"
+    layout: dict[str, int] = field(default_factory=dict)
+
+    def noted(self, what: str, n: int = 1) -> None:
+        """Count something the layout held that is not text (a running header, a TOC line)."""
+        if n:
+            self.layout[what] = self.layout.get(what, 0) + n
 
     @property
     def text(self) -> str:
