@@ -7,8 +7,10 @@ document type and contact. Structured metadata from a loader (portal JSON) alway
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import date
+
+from ingest.committees import most_named_committee
+from ingest.doc_types import title_doc_type
 
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
@@ -42,11 +44,6 @@ _EMN = re.compile(r"\bEMN-\d{4}-\d+\b")
 _CONTACT = re.compile(
     r"^\s*(?:kontakt(?:person)?|sagsbehandlere?|udarbejdet af)\s*[:.]\s*(.+)$", re.I | re.M
 )
-_COMMITTEE = re.compile(
-    r"\b((?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|,\s+|\s+og\s+))*[\wæøå][\wæøå-]*udvalg)"
-    r"(?:et|ets|s)?\b|\b(Byråd|Kommunalbestyrelse|Magistrat)(?:et|ets|en|ens)?\b",
-    re.IGNORECASE,
-)
 # a memo's letterhead field: "Dato: …", "Sagsnr.: …", "Kontakt: …", "Til: …" (see ingest.letterhead)
 LETTERHEAD_LINE = re.compile(
     r"^\s*(?:dato|sagsid|sags-?nr\.?|sag\s?nr\.?|sagsnummer|j\.\s?nr\.?|journal-?nr\.?|"
@@ -55,13 +52,6 @@ LETTERHEAD_LINE = re.compile(
     r"forvaltning)\s*[:.]|^\s*(?:til|fra|kopi til|cc)\s*:",  # "Til." is no field
     re.IGNORECASE,
 )
-DOC_TYPE_WORDS = [
-    ("dagsorden", ("dagsorden",)),
-    ("referat", ("referat", "beslutningsprotokol", "protokol")),
-    ("opsamling", ("opsamling", "temamøde")),
-    ("politik", ("politik", "strategi", "høringsudkast", "i høring")),
-    ("notat", ("notat", "memo", "redegørelse", "svar til", "besvarelse")),
-]
 
 
 def parse_danish_date(text: str) -> date | None:
@@ -106,36 +96,16 @@ def find_contact(text: str) -> str:
 
 
 def find_committee(text: str) -> str:
-    """The committee named most often in the opening text, in its definite form."""
-    counts: Counter[str] = Counter()
-    for match in _COMMITTEE.finditer(text):
-        if match.group(1):
-            counts[_committee_case(" ".join(match.group(1).split())) + "et"] += 1
-        else:
-            name = match.group(2).capitalize()
-            counts[name + ("en" if name.endswith("e") else "et")] += 1
-    return counts.most_common(1)[0][0] if counts else ""
-
-
-def _committee_case(name: str) -> str:
-    """ "TEKNIK- OG MILJØUDVALG" and "økonomiudvalg" → "Teknik- og Miljøudvalg", "Økonomiudvalg"."""
-    if name.isupper() or name.islower():
-        return " ".join(w if w.lower() == "og" else w.capitalize() for w in name.lower().split())
-    return name[0].upper() + name[1:]
+    """The committee named most often in the text, in its definite form (a weak cue: see
+    ingest.doc_meta for the document's own committee)."""
+    return most_named_committee(text)
 
 
 def guess_doc_type(*texts: str) -> str:
     """The type whose telling word comes first, trying each text in turn (title first)."""
     for text in texts:
-        lowered = text.lower()
-        found = [
-            (pos, doc_type)
-            for doc_type, words in DOC_TYPE_WORDS
-            for word in words
-            if (pos := lowered.find(word)) >= 0
-        ]
-        if found:
-            return min(found)[1]
+        if found := title_doc_type(text):
+            return found
     return "andet"
 
 
