@@ -20,19 +20,25 @@ from pathlib import Path
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
-from ingest.document import Block, SourceDocument
-from ingest.items import AgendaItem, mark_items, stricter_access
-from ingest.letterhead import keep_letterhead
-from ingest.metadata import (
-    MONTH_NAMES,
-    find_case_number,
-    find_committee,
-    find_contact,
-    find_date,
-    guess_doc_type,
-    is_letterhead_line,
+from ingest.doc_meta import (
+    complete_from_items,
+    opening_lines,
+    read_committee,
+    read_meeting_date,
 )
+from ingest.doc_types import read_doc_type
+from ingest.document import Block, SourceDocument
+from ingest.items import (
+    AgendaItem,
+    join_item_headings,
+    mark_items,
+    parse_item_heading,
+    stricter_access,
+)
+from ingest.letterhead import keep_letterhead
+from ingest.metadata import MONTH_NAMES, find_case_number, find_contact, is_letterhead_line
 from ingest.repeats import drop_repeated_chunks, drop_repeats
+from ingest.sections import mark_sections, section_name
 from ingest.tables import label_table
 from vectorstore.records import Passage, PassageMetadata, stable_hash
 
@@ -54,13 +60,18 @@ def prepare_document(
     min_words: int = 150,
     max_words: int = 350,
 ) -> PreparedDocument:
-    blocks = clean_blocks(doc.blocks)
-    meta = describe(doc, blocks, source)
+    blocks = join_item_headings(clean_blocks(doc.blocks))
+    meta, head, weak_date = _read(doc, blocks, source)
     if not doc.metadata.get("access"):
         meta["access"] = default_access
     items: list[AgendaItem] = []
     if not doc.metadata.get("item_number"):  # a portal item is one item already
         blocks, items = mark_items(blocks, str(meta.get("doc_type", "")))
+        blocks = mark_sections(blocks)
+        doc.noted("items", len(items))
+        doc.noted("item_sections", sum(1 for b in blocks if b.item and _is_section(b)))
+    complete_from_items(meta, blocks, head, weak_date)
+    _name_meeting(meta)
     if items and not doc.metadata.get("case_number"):
         # the first case number in the file is the first item's, not the document's
         meta["case_number"] = find_case_number(_text(b for b in blocks if not b.item))
@@ -111,32 +122,50 @@ def _text(blocks: Iterable[Block]) -> str:
 
 
 def describe(doc: SourceDocument, blocks, source: str) -> dict[str, str | int]:
-    """Loader metadata first, then what the letterhead and first page say, then the name."""
+    """Loader metadata first, then what the document says of itself (see ingest.doc_meta)."""
+    meta, head, weak_date = _read(doc, blocks, source)
+    complete_from_items(meta, blocks, head, weak_date)
+    _name_meeting(meta)
+    return meta
+
+
+def _read(doc: SourceDocument, blocks, source: str) -> tuple[dict[str, str | int], str, bool]:
+    """(metadata from the loader and the explicit cues, the opening text, whether the
+    meeting date came from a weak cue only)."""
     meta: dict[str, str | int] = dict(doc.metadata)
     head = dehyphenate(doc.header_text) or "\n".join(b.text for b in blocks[:15])
     stem = Path(source).stem
+    lines = opening_lines(head, blocks)
     if not meta.get("title"):
         meta["title"] = _title(blocks) or stem.replace("_", " ")
+    title = str(meta["title"])
+    weak_date = False
     if not meta.get("meeting_date"):
-        found = find_date(head) or find_date(stem)
-        meta["meeting_date"] = found.isoformat() if found else ""
+        meta["meeting_date"], strong = read_meeting_date(title, head, lines, stem)
+        weak_date = not strong
     if not meta.get("case_number"):
         meta["case_number"] = find_case_number(head)
+    if not meta.get("doc_type"):
+        meta["doc_type"] = read_doc_type(title, lines, stem)
     if not meta.get("committee"):
-        meta["committee"] = find_committee(head[:3000])
+        meta["committee"] = read_committee(title, lines, stem, str(meta["doc_type"]))
     if not meta.get("contact"):
         meta["contact"] = find_contact(head)
-    if not meta.get("doc_type"):
-        meta["doc_type"] = guess_doc_type(str(meta["title"]), head[:600], stem)
-    iso = str(meta.get("meeting_date") or "")
-    meta["date_ordinal"] = date.fromisoformat(iso).toordinal() if iso else 0
+    return meta, head, weak_date
+
+
+def _name_meeting(meta: dict[str, str | int]) -> None:
     title = str(meta["title"])
+    iso = str(meta.get("meeting_date") or "")
     if title.isupper() and meta["doc_type"] in ("referat", "dagsorden") and meta["committee"]:
         # a letterhead in capitals ("LINDBÆK KOMMUNE TEKNIK- OG MILJØUDVALGET") names no
         # meeting: say which one, as the minutes' own headings do
         when = f" {_danish_date(date.fromisoformat(iso))}" if iso else ""
         meta["title"] = f"{meta['committee']} – {meta['doc_type']}{when}"
-    return meta
+
+
+def _is_section(block: Block) -> bool:
+    return block.kind == "heading" and section_name(block.text) is not None
 
 
 def _danish_date(day: date) -> str:
@@ -144,10 +173,14 @@ def _danish_date(day: date) -> str:
 
 
 def _title(blocks) -> str:
-    """The first short block that is not letterhead: a heading or a title line."""
+    """The first short block that is not letterhead: a heading or a title line. An item
+    heading is the title of a file holding that one item only."""
     for block in blocks[:12]:
         if block.kind == "table" or is_letterhead_line(block.text):
             continue
+        if block.kind == "heading" and (parsed := parse_item_heading(block.text)):
+            headings = [b for b in blocks if b.kind == "heading" and parse_item_heading(b.text)]
+            return parsed[1] if len(headings) == 1 else ""
         if len(block.text.split()) <= 20:
             return block.text[:200]
         return block.text.split(". ")[0][:200]
