@@ -108,7 +108,7 @@ def _is_title(number: Block, title: Block) -> bool:
     text = " ".join(title.text.split())
     if title.kind == "table" or not text or parse_item_heading(text) or NUMBER_ONLY.match(text):
         return False
-    if len(text.split()) > MAX_TITLE_WORDS or split_label(text) or CASE_LINE.match(text):
+    if len(text.split()) > MAX_TITLE_WORDS or split_label(text) or find_case_number(text):
         return False
     if title.kind == "heading":
         return True

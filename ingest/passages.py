@@ -38,7 +38,7 @@ from ingest.items import (
 from ingest.letterhead import keep_letterhead
 from ingest.metadata import MONTH_NAMES, find_case_number, find_contact, is_letterhead_line
 from ingest.repeats import drop_repeated_chunks, drop_repeats
-from ingest.sections import mark_sections, section_name
+from ingest.sections import mark_sections
 from ingest.tables import label_table
 from vectorstore.records import Passage, PassageMetadata, stable_hash
 
@@ -68,8 +68,6 @@ def prepare_document(
     if not doc.metadata.get("item_number"):  # a portal item is one item already
         blocks, items = mark_items(blocks, str(meta.get("doc_type", "")))
         blocks = mark_sections(blocks)
-        doc.noted("items", len(items))
-        doc.noted("item_sections", sum(1 for b in blocks if b.item and _is_section(b)))
     complete_from_items(meta, blocks, head, weak_date)
     _name_meeting(meta)
     if items and not doc.metadata.get("case_number"):
@@ -162,10 +160,6 @@ def _name_meeting(meta: dict[str, str | int]) -> None:
         # meeting: say which one, as the minutes' own headings do
         when = f" {_danish_date(date.fromisoformat(iso))}" if iso else ""
         meta["title"] = f"{meta['committee']} – {meta['doc_type']}{when}"
-
-
-def _is_section(block: Block) -> bool:
-    return block.kind == "heading" and section_name(block.text) is not None
 
 
 def _danish_date(day: date) -> str:

@@ -2,8 +2,10 @@
 
 Paragraphs are separated by blank lines; a short line without closing punctuation that stands
 alone or opens a paragraph is a heading. Markdown `#` lines are headings by definition. A
-numbered line followed by a case-number line ("3. Takster 2025" / "Sagsnr.: 24-008831") is an
-agenda item's heading, however long its title or whatever it starts with ("5. Lukket: …").
+numbered line followed by a case-number line ("3. Takster 2025" / "Sagsnr.: 24-008831") or a
+section label ("Resumé:") is an agenda item's heading, however long its title or whatever it
+starts with ("5. Lukket: …", "Sag nr. 5 …"); a number on a line of its own ("Punkt 4") and the
+title on the next are one heading.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from pathlib import Path
 from ingest.clean import normalize_text
 from ingest.document import Block, SourceDocument
 from ingest.errors import UndecodableText
+from ingest.items import NUMBER_ONLY, parse_item_heading
 from ingest.metadata import CASE_LINE
+from ingest.sections import section_name, split_label
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _KEY_VALUE = re.compile(r"^[\w .-]{2,25}:\s")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-# a capital after the number: "1. at sagen afsluttes" is a list item, not an agenda item
-_NUMBERED_TITLE = re.compile(r"^(?:(?i:punkt|pkt\.?)\s*\d{1,3}\s*[.:)–-]?|\d{1,3}[.)])\s+[A-ZÆØÅ]")
 
 
 def decode_bytes(data: bytes) -> str:
@@ -72,10 +74,27 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def _is_item_heading(line: str, following: list[str]) -> bool:
-    """A numbered title whose next line gives the case number, or that stands alone."""
-    if not _NUMBERED_TITLE.match(line) or len(line) > 150 or line[-1] in ".,;:!?":
+    """A numbered title whose next line gives the case number or opens a section, or that
+    stands alone."""
+    if not parse_item_heading(line) or len(line) > 150 or line[-1] in ".,;:!?":
         return False
-    return not following or bool(CASE_LINE.match(following[0]))
+    return not following or _opens_item_text(following[0])
+
+
+def _opens_item_text(line: str) -> bool:
+    """A case line or a section label ("Sagsnr.: …", "Resumé:", "Beslutning i Byrådet …")."""
+    return bool(CASE_LINE.match(line) or section_name(line) is not None or split_label(line))
+
+
+def _split_title(lines: list[str]) -> str | None:
+    """ "Punkt 4" (or "4.") on a line of its own with the title on the next: the heading."""
+    if len(lines) < 2 or not NUMBER_ONLY.match(lines[0].strip()):
+        return None
+    title = lines[1].strip()
+    if _opens_item_text(title) or title[-1] in ".,;:!?" or len(title) > 150:
+        return None
+    heading = f"{lines[0].strip()} {title}"
+    return heading if parse_item_heading(heading) else None
 
 
 def text_to_blocks(text: str, markdown: bool = False) -> list[Block]:
@@ -89,6 +108,10 @@ def text_to_blocks(text: str, markdown: bool = False) -> list[Block]:
             if md:
                 blocks.append(Block(text=md.group(2), kind="heading", level=len(md.group(1))))
                 lines = lines[1:]
+                continue
+            if not markdown and (heading := _split_title(lines)):
+                blocks.append(Block(text=heading, kind="heading", level=2))
+                lines = lines[2:]
                 continue
             if not markdown and (
                 _is_item_heading(first, lines[1:])
