@@ -15,14 +15,16 @@ from ingest.committees import committee_spans
 
 OPENING_LINE_WORDS = 12
 # the words that name a document's type; earliest in the title wins
+# (a plural names a collection, not this document: "Dagsordener og referater" is a portal's
+# name for its pages)
 _TYPE_WORDS = [
-    ("høringssvar", r"hørings?svar|bemærkninger\s+til\s+høring"),
-    ("dagsorden", r"dagsorden"),
-    ("referat", r"referat|beslutningsprotokol|protokol"),
-    ("opsamling", r"opsamling|temamøde"),
-    ("notat", r"notat|memo\b|redegørelse|svar\s+til|besvarelse"),
-    ("politik", r"politik|strategi"),
-    ("plan", r"plan(?:en|er)?\b"),
+    ("høringssvar", r"hørings?svar(?!ene)"),
+    ("dagsorden", r"dagsorden(?!er)"),
+    ("referat", r"referat(?!er)|beslutningsprotokol|protokol(?!ler)"),
+    ("opsamling", r"opsamling|temamøde(?!r)"),
+    ("notat", r"notat(?!er)|memo\b|redegørelse|svar\s+til|besvarelse"),
+    ("politik", r"politik(?!ker)|strategi(?!er)"),
+    ("plan", r"plan(?:en)?\b"),
     ("bilag", r"^\s*bilag\b"),
 ]
 _TYPE_PATTERNS = [(t, re.compile(p, re.IGNORECASE)) for t, p in _TYPE_WORDS]

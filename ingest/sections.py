@@ -64,6 +64,11 @@ _AGENDA = re.compile(
     r"beskrivelse|forløb)|sagens\s+(?:indhold|forløb)|økonomiske\s+konsekvenser.*)$",
     re.IGNORECASE,
 )
+# who decides: a field of the item, a heading in some layouts but never a label to split off
+_WHO_DECIDES = re.compile(
+    r"^(?:sagen\s+afgøres\s+(?:i|af)|beslutningen\s+træffes\s+af|beslutningskompetence)$",
+    re.IGNORECASE,
+)
 _LABEL = re.compile(r"^(?P<label>[^:\n]{2,120}?)\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
 
 
@@ -104,7 +109,7 @@ def split_label(text: str) -> tuple[str, str, str] | None:
     Godkendt.", "Økonomiudvalgets beslutning den 04.12.2012 Punkt 1 Taget til efterretning"."""
     if match := _LABEL.match(text):
         label = match.group("label").strip()
-        if (name := section_name(label)) is not None:
+        if (name := section_name(label)) is not None and not _WHO_DECIDES.match(name):
             return label, name, match.group("rest").strip()
     if match := _DECISION_LEAD.match(" ".join(text.split())):
         head = match.group("head").strip()
@@ -141,8 +146,9 @@ def mark_sections(blocks: list[Block]) -> list[Block]:
             continue
         if block.item and block.kind == "paragraph":
             split = split_label(block.text)
-            if split is None and section_name(block.text) is not None:
-                split = (block.text.rstrip(": "), section_name(block.text) or "", "")
+            name = section_name(block.text)
+            if split is None and name is not None and not _WHO_DECIDES.match(name):
+                split = (block.text.rstrip(": "), name, "")
             if split is not None:
                 heading, name, rest = split
                 level = section_level.get(block.item) or item_level.get(block.item, 1) + 1
