@@ -41,8 +41,12 @@ DOC_TYPE_DA = {
     "opsamling": "Opsamling",
     "politik": "Politik",
     "notat": "Notat",
+    "høringssvar": "Høringssvar",
+    "plan": "Plan",
+    "bilag": "Bilag",
     "andet": "Andet",
 }
+UNKNOWN = "ukendt"  # a field the document did not state: shown, so its absence is seen
 MARK_STYLE = "background:#ffe58a;color:inherit;padding:0 .1em;border-radius:2px"
 
 
@@ -116,10 +120,11 @@ def _item(c: Citation) -> str:
 
 
 def card_meta(c: Citation) -> list[tuple[str, str]]:
-    """The card's reference fields, labelled in Danish, only those that are known."""
+    """The card's reference fields, labelled in Danish: committee and meeting date always
+    ("ukendt" when the document did not state them), the others when known."""
     rows = [
-        ("Udvalg", display_committee(c.committee) if c.committee else ""),
-        ("Mødedato", danish_date(c.meeting_date) if c.meeting_date else ""),
+        ("Udvalg", display_committee(c.committee) if c.committee else UNKNOWN),
+        ("Mødedato", danish_date(c.meeting_date) if c.meeting_date else UNKNOWN),
         ("Punkt", _item(c)),
         ("Sagsnr.", c.case_number),
         ("Afsnit", c.section),

@@ -45,7 +45,7 @@ def file_rows(found: session.Backend, view: session.IndexView) -> tuple[list[dic
         rows.append(
             {
                 "Titel": r.title or _meeting_title(committees, first) or r.source,
-                "Udvalg": ", ".join(committees),
+                "Udvalg": "; ".join(committees) or render.UNKNOWN,
                 "Mødedato": first,
                 "År": first.year if first else None,
                 "Type": ", ".join(render.DOC_TYPE_DA.get(t, t) for t in types),
@@ -73,8 +73,8 @@ def counts(view: session.IndexView) -> tuple[Counter, Counter]:
     per_year: Counter = Counter()
     for seen in view.per_source.values():
         for committee, ordinal in seen["docs"].values():
-            per_committee[committee or "(uden udvalg)"] += 1
-            per_year[str(date.fromordinal(ordinal).year) if ordinal > 0 else "(uden dato)"] += 1
+            per_committee[committee or render.UNKNOWN] += 1
+            per_year[str(date.fromordinal(ordinal).year) if ordinal > 0 else render.UNKNOWN] += 1
     return per_committee, per_year
 
 
@@ -112,7 +112,7 @@ def main() -> None:
     st.subheader("Dokumenter")
     f1, f2, f3 = st.columns([2, 2, 1])
     text = f1.text_input("Søg i titel og filnavn", key="lib_text", max_chars=200)
-    committee_names = sorted({c for r in rows for c in r["Udvalg"].split(", ") if c})
+    committee_names = sorted({c for r in rows for c in r["Udvalg"].split("; ") if c})
     committees = f2.multiselect(
         "Udvalg", committee_names, key="lib_committee", placeholder="Alle udvalg"
     )
@@ -124,7 +124,7 @@ def main() -> None:
         r
         for r in rows
         if (not text or text.lower() in (r["Titel"] + " " + r["Fil"]).lower())
-        and (not committees or any(c in r["Udvalg"].split(", ") for c in committees))
+        and (not committees or any(c in r["Udvalg"].split("; ") for c in committees))
         and (not year or r["År"] == year)
     ]
     shown.sort(key=lambda r: r["Mødedato"] or date.min, reverse=True)
