@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from ingest.document import Block
 from ingest.metadata import CASE_LINE, find_case_number
-from ingest.sections import is_agenda_section, split_label
+from ingest.sections import is_agenda_section, section_name, split_label
 from vectorstore.records import ACCESS_LEVELS
 
 # "3. Takster 2025", "3) Takster", "Punkt 3: Takster", "Pkt. 3 – Takster", "Sag nr. 5 Takster",
@@ -155,6 +155,8 @@ def mark_items(blocks: list[Block], doc_type: str) -> tuple[list[Block], list[Ag
     """
     blocks = join_item_headings(blocks)
     found = _numbered(blocks) or _bare_numbered(blocks) or _told_by_case_lines(blocks)
+    if not found and doc_type in MEETING_DOC_TYPES:
+        found = _told_by_sections(blocks)
     if not found:
         return blocks, []
     level = min(blocks[i].level for i in found)
@@ -223,6 +225,28 @@ def _told_by_case_lines(blocks: list[Block]) -> dict[int, Parsed]:
     if len(found) < 2 or len(levels) != 1:
         return {}
     return {i: _parsed(str(n), blocks[i].text) for n, i in enumerate(found, start=1)}
+
+
+def _told_by_sections(blocks: list[Block]) -> dict[int, Parsed]:
+    """In minutes and agendas, unnumbered headings at one level that each hold an agenda
+    item's sections (a recommendation, a decision, a case account): the items, in order."""
+    headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and not _section(b)]
+    by_level: dict[int, list[int]] = {}
+    for i in headings:
+        by_level.setdefault(blocks[i].level, []).append(i)
+    for level in sorted(by_level):
+        starts = by_level[level]
+        ends = [*starts[1:], len(blocks)]
+        spans = [blocks[a:b] for a, b in zip(starts, ends, strict=True)]
+        holding = [a for a, span in zip(starts, spans, strict=True) if _has_agenda_section(span)]
+        if len(holding) >= 2 and len(holding) * 2 >= len(starts):
+            items = [i for i in starts if i >= holding[0]]  # what comes before is no item
+            return {i: _parsed(str(n), blocks[i].text) for n, i in enumerate(items, start=1)}
+    return {}
+
+
+def _section(block: Block) -> bool:
+    return is_agenda_section(block.text) or section_name(block.text) is not None
 
 
 def _has_agenda_section(blocks: list[Block]) -> bool:

@@ -291,11 +291,12 @@ def numbered_list() -> Page:
 
 
 def split_numbers() -> Page:
-    """A number and a title in two elements of the heading, without a dot between them."""
+    """A number and a title in two elements of the heading, without a dot between them (and
+    without a space, for some)."""
     items = minutes("Byrådet", "Beslutning")
     parts = "".join(
-        f'<h2><span class="nr">{i.number}</span> <span class="titel">{_title(i)}</span></h2>'
-        f"<p>Sagsnr.: {i.case}</p>"
+        f'<h2><span class="nr">{i.number}</span>{" " * (int(i.number) % 2)}'
+        f'<span class="titel">{_title(i)}</span></h2><p>Sagsnr.: {i.case}</p>'
         + "".join(f"<h3>{s.heading}</h3><p>{s.text}</p>" for s in i.sections)
         for i in items
     )

@@ -313,3 +313,19 @@ def test_acadre_minutes_name_their_committee(shared_corpus):
     meta = _prepared(paper).metadata
     assert meta["committee"] == "Udvalget for Plan, Udvikling og Kultur"  # the file's name
     assert meta["doc_type"] == "andet"  # "politik" in its text names no type
+
+
+def test_unnumbered_items_told_by_their_sections_in_minutes():
+    blocks = [
+        Block("Referat", "heading", 1),
+        Block("Deltagere", "heading", 2), Block("Alle mødte."),
+        Block("Trafikplan", "heading", 2), Block("Indstilling", "heading", 3), Block("At."),
+        Block("Beslutning", "heading", 3), Block("Godkendt."),
+        Block("Eventuelt", "heading", 2), Block("Intet."),
+        Block("Vinter", "heading", 2), Block("Beslutning", "heading", 3), Block("Vedtaget."),
+    ]  # fmt: skip
+    _, items = mark_items(blocks, "referat")
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Trafikplan"), ("2", "Eventuelt"), ("3", "Vinter"),
+    ]  # fmt: skip
+    assert mark_items(blocks, "notat")[1] == []  # a memo's chapters are no items

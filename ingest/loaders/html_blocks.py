@@ -147,9 +147,9 @@ class _Walker:
     def element(self, tag: Tag) -> None:
         name = tag.name
         if name in HEADING_TAGS:
-            self.real_heading(inline_text(tag), HEADING_TAGS[name])
+            self.real_heading(heading_text(tag), HEADING_TAGS[name])
         elif tag.get("role") == "heading":
-            self.real_heading(inline_text(tag), _aria_level(tag))
+            self.real_heading(heading_text(tag), _aria_level(tag))
         elif name == "table":
             self.flush()
             self.table(tag)
@@ -348,6 +348,18 @@ class _Walker:
         return blocks
 
 
+def heading_text(tag: Tag) -> str:
+    """A heading's text, its number set apart when an element of its own holds it
+    (`<span class="nr">4</span><span>Takster</span>` → "4. Takster")."""
+    text = inline_text(tag)
+    first = next((c for c in tag.children if not (isinstance(c, str) and not c.strip())), None)
+    if isinstance(first, Tag) and (number := number_value(inline_text(first))):
+        rest = text[len(inline_text(first)) :].strip()
+        if rest and not starts_item(text):
+            return f"{number}. {rest}"
+    return text
+
+
 def _aria_level(tag: Tag) -> int:
     try:
         return max(1, min(6, int(tag.get("aria-level") or 2)))
@@ -367,7 +379,7 @@ def _pseudo_heading(tag: Tag) -> str | None:
         return None
     if tag.find(list(STRUCTURE_TAGS)):
         return None  # holds text of its own, not a title
-    text = inline_text(tag)
+    text = heading_text(tag)
     if not text or len(text.split()) > MAX_HEADING_WORDS:
         return None
     if not _is_title_element(tag):
