@@ -69,3 +69,15 @@ def test_no_chrome_and_no_other_committee(layout, tmp_path):
     assert all(p.metadata.committee == page.committee for p in found.passages)
     if page.name.endswith(".html") or page.name.endswith(".htm"):
         assert doc.layout.get("html_items") or page.items
+
+
+def test_a_deeply_nested_page_is_read(tmp_path):
+    depth = 3000  # more than Python's recursion limit: containers are entered without it
+    page = tmp_path / "dyb.html"
+    page.write_text(
+        f"<html><body>{'<div>' * depth}<h2>1. Takster</h2><p>Sagsnr.: 25-1</p>"
+        f"<p>Taksterne stiger.</p>{'</div>' * depth}</body></html>",
+        encoding="utf-8",
+    )
+    (doc,) = load_file(page)
+    assert [b.text for b in doc.blocks] == ["1. Takster", "Sagsnr.: 25-1", "Taksterne stiger."]

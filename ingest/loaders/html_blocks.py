@@ -15,9 +15,10 @@ has no other item headings (otherwise it is the page's list of contents); and la
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from ingest.clean import collapse_whitespace, normalize_text
@@ -133,18 +134,33 @@ class _Walker:
     # -- walking ----------------------------------------------------------------------------
 
     def walk(self, node: Tag, skip: Tag | None = None) -> None:
-        for child in node.children:
+        """The node's content in order. Plain containers are entered without recursion, so a
+        page nested a thousand `<div>`s deep is read like any other."""
+        stack: list[tuple[Iterator[PageElement], bool]] = [(iter(node.children), False)]
+        while stack:
+            children, is_block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if is_block:
+                    self.flush()
+                continue
             if child is skip:
                 continue
             if isinstance(child, NavigableString):
                 if not isinstance(child, _SKIP_STRINGS):
                     self.buffer.append(str(child))
                 continue
-            if not isinstance(child, Tag) or child.name in DROP_TAGS:
+            if not isinstance(child, Tag) or child.name in DROP_TAGS or self.special(child):
                 continue
-            self.element(child)
+            is_block = child.name in BLOCK_TAGS or child.has_attr(HEADING_MARK)
+            if is_block:
+                self.flush()
+            stack.append((iter(child.children), is_block))
 
-    def element(self, tag: Tag) -> None:
+    def special(self, tag: Tag) -> bool:
+        """Reads an element that is more than a container (a heading, a table, a list of
+        fields, a list entry, a title); False for a plain container."""
         name = tag.name
         if name in HEADING_TAGS:
             self.real_heading(heading_text(tag), HEADING_TAGS[name])
@@ -163,12 +179,9 @@ class _Walker:
                 self.item_heading(text)
             else:
                 self.section_heading(text)
-        elif name in BLOCK_TAGS or tag.has_attr(HEADING_MARK):
-            self.flush()
-            self.walk(tag)
-            self.flush()
         else:
-            self.walk(tag)
+            return False
+        return True
 
     def list_item(self, li: Tag) -> None:
         """An entry of the agenda when it opens with the item's heading (or, in an `<ol>`,
