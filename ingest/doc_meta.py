@@ -19,8 +19,8 @@ from ingest.committees import first_committee, most_named_committee
 from ingest.doc_types import OPENING_LINE_WORDS
 from ingest.document import Block
 from ingest.items import starts_item
-from ingest.metadata import parse_danish_date
-from ingest.sections import DECISION, decision_maker, section_name
+from ingest.metadata import CASE_LINE, parse_danish_date
+from ingest.sections import DECISION, decision_maker, is_agenda_section, section_name
 
 MEETING_TYPES = ("referat", "dagsorden")
 OPENING_LINES = 25
@@ -111,7 +111,7 @@ def complete_from_items(
     running text only for documents that are not meetings.
     """
     last = _last_decisions(blocks)
-    if not meta.get("doc_type") and any(b.item for b in blocks):
+    if not meta.get("doc_type") and _agenda_evidence(blocks):
         decided = sum(has_text for _, has_text in last.values())
         meta["doc_type"] = "referat" if last and decided * 2 >= len(last) else "dagsorden"
     if meta.get("doc_type") == "referat" and last:
@@ -126,6 +126,19 @@ def complete_from_items(
     meta["doc_type"] = meta.get("doc_type") or "andet"
     iso = str(meta.get("meeting_date") or "")
     meta["date_ordinal"] = date.fromisoformat(iso).toordinal() if iso else 0
+
+
+def _agenda_evidence(blocks: list[Block]) -> bool:
+    """Items that show they are agenda items: a case line or an agenda item's section in
+    them. A numbered list of cases ("sager på vej") is no agenda."""
+    return any(
+        block.item
+        and (
+            (block.kind == "heading" and is_agenda_section(block.text))
+            or (block.kind == "paragraph" and CASE_LINE.match(block.text))
+        )
+        for block in blocks
+    )
 
 
 def _last_decisions(blocks: list[Block]) -> dict[int, tuple[str, bool]]:

@@ -81,3 +81,27 @@ def test_a_deeply_nested_page_is_read(tmp_path):
     )
     (doc,) = load_file(page)
     assert [b.text for b in doc.blocks] == ["1. Takster", "Sagsnr.: 25-1", "Taksterne stiger."]
+
+
+def test_a_list_of_cases_on_the_way_is_no_agenda_and_no_policy(tmp_path):
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{title}</td><td>{when}</td></tr>"
+        for n, title, when in [
+            (1, "Ny klimapolitik", "juni 2025"),
+            (2, "Strategi for cykelstier", "august 2025"),
+            (3, "Trafikpolitik – revision", "oktober 2025"),
+        ]
+    )
+    page = tmp_path / "sager_paa_vej.html"
+    page.write_text(
+        "<html><head><title>Sager på vej – Teknisk Udvalg</title></head><body><main>"
+        "<h1>Sager på vej</h1><p>Oversigten viser sager, som forventes forelagt udvalget, "
+        "herunder ny politik og strategi på området.</p><table><tr><th>Nr.</th><th>Sag</th>"
+        f"<th>Forventet behandling</th></tr>{rows}</table></main></body></html>",
+        encoding="utf-8",
+    )
+    (doc,) = load_file(page)
+    found = prepare_document(doc, page.name, "h")
+    assert found.metadata["doc_type"] == "andet"
+    assert found.metadata["committee"] == "Teknisk Udvalg"
+    assert not any(p.metadata.item_number for p in found.passages)

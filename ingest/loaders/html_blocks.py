@@ -296,7 +296,8 @@ class _Walker:
         self.blocks.append(block)
 
     def item_rows(self, rows: list[list[Tag]]) -> bool:
-        """Items from a table with one row per item; False when it is no such table."""
+        """Items from a table with one row per item that holds their text (a decision
+        column); False for any other table, a list of items or cases among them."""
         header = [inline_text(c) for c in rows[0]]
         kinds = item_columns(header)
         body = rows[1:]
@@ -304,7 +305,12 @@ class _Walker:
             numbered = [number_value(inline_text(r[0])) for r in rows if len(r) >= 2]
             if len(numbered) != len(rows) or len(rows) < 2 or not all(numbered):
                 return False
+            texts = [r for r in rows if any(len(inline_text(c).split()) >= 5 for c in r[2:])]
+            if len(texts) * 2 < len(rows):
+                return False  # a list of titles, not the items' text
             kinds, header, body = {0: "number", 1: "title"}, [""] * len(rows[0]), rows
+        elif "section" not in kinds.values():
+            return False  # a list of items (Nr. | Titel | Sagsnr.), not the items themselves
         for cells in body:
             fields = [
                 Field(header[i] if i < len(header) else "", inline_text(c), "field", c)
