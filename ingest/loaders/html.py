@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.document import SourceDocument
+from ingest.items import parse_item_heading
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
 from ingest.loaders.html_page import (
     content_root,
@@ -36,11 +37,7 @@ def load_html(path: Path) -> list[SourceDocument]:
         metadata={"title": title} if title else {},
         header_text="\n".join(dict.fromkeys([*cues, *opening])),
     )
-    doc.noted("html_items", sum(1 for b in blocks if b.kind == "heading" and _is_item(b.text)))
+    # item headings the page gave, in whatever shape: for the per-file structure report
+    items = [b for b in blocks if b.kind == "heading" and parse_item_heading(b.text)]
+    doc.noted("html_items", len(items))
     return [doc]
-
-
-def _is_item(text: str) -> bool:
-    from ingest.items import parse_item_heading
-
-    return parse_item_heading(text) is not None

@@ -13,8 +13,10 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
+from ingest.committees import first_committee
 from ingest.items import parse_item_heading
 from ingest.loaders.html_blocks import HEADING_MARK, HEADING_TAGS, inline_text
+from ingest.metadata import parse_danish_date
 from ingest.sections import section_name
 
 CHROME_TAGS = ["nav", "header", "footer", "aside", "form", "button", "menu", "dialog"]
@@ -58,9 +60,6 @@ def page_cues(soup: BeautifulSoup) -> list[str]:
 
 def page_title(soup: BeautifulSoup) -> str:
     """The page's `<title>`, or its `<h1>` when only that names the meeting."""
-    from ingest.committees import first_committee
-    from ingest.metadata import parse_danish_date
-
     title = inline_text(soup.title) if soup.title else ""
     h1 = soup.find("h1")
     heading = inline_text(h1) if h1 else ""
