@@ -43,14 +43,20 @@ _TITLE_MARK = re.compile(
 )
 
 
-def html_to_blocks(root: Tag) -> list[Block]:
-    walker = _Walker()
+def html_to_blocks(root: Tag, agenda: bool = True) -> list[Block]:
+    """The content's blocks. `agenda=False` reads headings, paragraphs, lists and tables only:
+    for HTML whose structure the caller already knows (a portal item's sections)."""
+    walker = _Walker(agenda)
     walker.walk(root)
     return walker.finish()
 
 
 class _Walker(StructureWriter):
     """Walks the content in document order (see html_structure for what it writes)."""
+
+    def __init__(self, agenda: bool = True) -> None:
+        super().__init__()
+        self.agenda = agenda
 
     # -- walking ----------------------------------------------------------------------------
 
@@ -83,6 +89,8 @@ class _Walker(StructureWriter):
         """Reads an element that is more than a container (a heading, a table, a list of
         fields, a list entry, a title); False for a plain container."""
         name = tag.name
+        if not self.agenda:
+            return self.plain(tag)
         if name in HEADING_TAGS:
             self.real_heading(heading_text(tag), HEADING_TAGS[name])
         elif tag.get("role") == "heading":
@@ -103,6 +111,25 @@ class _Walker(StructureWriter):
         else:
             return False
         return True
+
+    def plain(self, tag: Tag) -> bool:
+        """Headings, list entries and tables as they are, for HTML without agenda layouts."""
+        if tag.name in HEADING_TAGS:
+            self.heading(inline_text(tag), HEADING_TAGS[tag.name])
+        elif tag.name == "table":
+            self.flush()
+            self.plain_table(tag)
+        elif tag.name == "li":
+            self.bullet(tag)
+        else:
+            return False
+        return True
+
+    def bullet(self, li: Tag) -> None:
+        self.flush()
+        self.buffer.append("• ")
+        self.walk(li)
+        self.flush()
 
     def list_item(self, li: Tag) -> None:
         """An entry of the agenda when it opens with the item's heading (or, in an `<ol>`,
@@ -130,10 +157,7 @@ class _Walker(StructureWriter):
                 self.walk(li, skip=lead)
                 self.flush()
                 return
-        self.flush()
-        self.buffer.append("• ")
-        self.walk(li)
-        self.flush()
+        self.bullet(li)
 
     def finish(self) -> list[Block]:
         self.flush()

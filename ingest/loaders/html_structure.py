@@ -155,6 +155,16 @@ class StructureWriter:
             self.item_tables.append((block, expansion))
         self.blocks.append(block)
 
+    def plain_table(self, table: Tag) -> None:
+        rows = []
+        for tr in table.find_all("tr"):
+            # empty cells keep their position, so columns line up with the header
+            cells = [inline_text(c) for c in tr.find_all(["td", "th"], recursive=False)]
+            if any(cells):
+                rows.append(" | ".join(cells))
+        if rows:
+            self.blocks.append(Block(text="\n".join(rows), kind="table"))
+
     def item_rows(self, rows: list[list[Tag]]) -> bool:
         """Items from a table with one row per item that holds their text (a decision
         column); False for any other table, a list of items or cases among them."""

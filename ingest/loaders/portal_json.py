@@ -59,7 +59,7 @@ def _item_document(
     for field in item.get("Felter") or []:
         html = (field or {}).get("Html") or ""
         if html.strip():
-            blocks.extend(_sectioned(html_to_blocks(parse_html(html))))
+            blocks.extend(_sectioned(html_to_blocks(parse_html(html), agenda=False)))
     if not blocks:
         # a closed item usually has no public text; its title is still a fact worth finding
         if not title:
