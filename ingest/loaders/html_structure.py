@@ -27,7 +27,8 @@ from ingest.loaders.html_fields import (
 from ingest.loaders.html_text import HEADING_TAGS, MAX_HEADING_WORDS, inline_text, starts_item
 from ingest.sections import section_name
 
-LAYOUT_CELL_WORDS = 60
+LAYOUT_CELL_WORDS = 60  # a cell this long holds a text, not a value
+LAYOUT_TEXT_WORDS = 20  # paragraphs in a cell, this long together: a text
 
 
 class StructureWriter:
@@ -240,7 +241,8 @@ def _is_layout(table: Tag, rows: list[list[Tag]]) -> bool:
         for cell in cells:
             if cell.find(["ul", "ol", "table", "dl", *HEADING_TAGS]):
                 return True
-            if len(cell.find_all(["p", "div"], recursive=False)) >= 2:
+            paragraphs = [p for p in cell.find_all(["p", "div"], recursive=False) if inline_text(p)]
+            if len(paragraphs) >= 2 and len(inline_text(cell).split()) >= LAYOUT_TEXT_WORDS:
                 return True  # paragraphs of text, not a value
             if len(inline_text(cell).split()) > LAYOUT_CELL_WORDS:
                 return True
