@@ -38,6 +38,10 @@ _COUNCIL = re.compile(
     r"(?:et|ets|en|ens|n|ns|s)?\b",
     re.IGNORECASE,
 )
+# "Byråd og udvalg", "Kommunalbestyrelsen og de politiske udvalg": a site's name for its pages
+_SITE_SECTION = re.compile(
+    r"\s*(?:,\s*|og\s+|&\s*)(?:de\s+)?(?:politiske\s+)?udvalg(?:ene)?\b", re.IGNORECASE
+)
 _DEFINITE = {
     "byråd": "Byrådet",
     "kommunalbestyrelse": "Kommunalbestyrelsen",
@@ -68,6 +72,8 @@ def committee_spans(text: str) -> list[tuple[int, int, str]]:
         if rest:
             found.append((match.start(), match.end() + length, f"Udvalget for {rest}"))
     for match in _COUNCIL.finditer(text):
+        if _SITE_SECTION.match(text, match.end()):
+            continue  # "Byråd og udvalg": a portal's section for all bodies, not the council
         found.append((match.start(), match.end(), _DEFINITE[match.group(1).lower()]))
     found.sort(key=lambda f: (f[0], -f[1]))
     spans: list[tuple[int, int, str]] = []

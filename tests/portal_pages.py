@@ -134,7 +134,7 @@ def prepare_headings() -> Page:
         f"<p>Referat fra mødet onsdag den 12. marts 2025 kl. 15.00</p>{''.join(parts)}</main>"
         f"{FOOTER}"
     )
-    html = _page("Politiske dagsordener og referater – Kommunen", body)
+    html = _page("Politiske dagsordener og referater – Byråd og udvalg – Kommunen", body)
     return Page("tu_referat.html", html, "Teknisk Udvalg", "2025-03-12", "referat", items)
 
 
@@ -188,7 +188,8 @@ def sbsys_definition_lists() -> Page:
 
 def cms_articles() -> Page:
     """A municipal CMS: one `<article>` per item (no `<main>`), "Sag nr. N – …" headings,
-    bold labels before the text, the committee in the breadcrumb trail only."""
+    bold labels before the text, the committee in the breadcrumb trail only (after the site's
+    section for all bodies, "Byråd og udvalg")."""
     items = minutes("Kommunalbestyrelsen", "Beslutning i Kommunalbestyrelsen den 20. januar 2025")
     parts = []
     for item in items:
@@ -200,8 +201,8 @@ def cms_articles() -> Page:
             "anbefalede den.</p></article>"
         )
     body = (
-        f'{SITE_MENU}<div class="breadcrumbs">Forside / Politik / Kommunalbestyrelsen / '
-        f"Referat 20. januar 2025</div>{''.join(parts)}{FOOTER}"
+        f'{SITE_MENU}<div class="breadcrumbs">Forside / Byråd og udvalg / Kommunalbestyrelsen'
+        f" / Referat 20. januar 2025</div>{''.join(parts)}{FOOTER}"
     )
     html = _page("Referat 20. januar 2025", body)
     return Page("kb_referat.html", html, "Kommunalbestyrelsen", "2025-01-20", "referat", items)

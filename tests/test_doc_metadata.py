@@ -41,6 +41,7 @@ from ingest.sections import decision_maker, section_name, split_label
         ("Byrådet og Økonomiudvalget", ["Byrådet", "Økonomiudvalget"]),
         ("sagen sendes til fagudvalget og udvalget for at sikre", []),
         ("byrådsmedlem og magistratsafdeling", []),
+        ("Byråd og udvalg – Teknisk Udvalg", ["Teknisk Udvalg"]),  # a site's section name
     ],
 )
 def test_committee_names_in_every_shape(text, expected):

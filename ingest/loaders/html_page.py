@@ -51,7 +51,9 @@ def page_cues(soup: BeautifulSoup) -> list[str]:
             continue
         marks = f"{_marks(tag)} {tag.get('aria-label') or ''}"
         if _BREADCRUMB.search(marks):
+            # a trail runs from the site to the page: its deepest committee is the page's
             steps = [s for s in _BREADCRUMB_SPLIT.split(inline_text(tag)) if s]
+            lines += [s for s in reversed(steps) if first_committee(s)][:1]
             lines.append(" – ".join(steps[-3:]))
         elif _MEETING_MARK.search(marks) and len(inline_text(tag).split()) <= MAX_CUE_WORDS:
             lines += _field_lines(tag) or [inline_text(tag)]
