@@ -48,6 +48,10 @@ CLOSED_PREFIX = re.compile(
 MEETING_DOC_TYPES = {"referat", "dagsorden"}
 HEAD_BLOCKS = 4  # blocks after an item heading where its own case line is looked for
 MAX_TITLE_WORDS = 30
+# a case line run on after an item's title in one paragraph
+_RUN_ON_CASE = re.compile(
+    r"\s(?=(?:sagsnr|sags\s?nr|sag\s?nr|sagsnummer|sags-?id|j\.\s?nr)\.?\s*[:.]?\s*\S*\d)", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,38 @@ def join_item_headings(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
         i += 1
+    if not any(b.kind == "heading" and parse_item_heading(b.text) for b in out):
+        out = _headings_from_case_lines(out)
     return out
+
+
+def _headings_from_case_lines(blocks: list[Block]) -> list[Block]:
+    """Item headings a layout set as body text ("3. Takster 2025" in bold that a PDF reader
+    took for a paragraph), told by the case line under them: on the next line, or run on
+    into the same paragraph ("3. Takster 2025 Sagsnr.: 24-008831 …")."""
+    levels = [b.level for b in blocks if b.kind == "heading"]
+    level = min(levels) if levels else 2
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        text = " ".join(block.text.split())
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.kind != "paragraph" or not parse_item_heading(text):
+            out.append(block)
+            continue
+        run_on = _RUN_ON_CASE.search(text)
+        head = text[: run_on.start()].strip() if run_on else text
+        if run_on and parse_item_heading(head) and _is_heading_text(head):
+            out.append(replace(block, text=head, kind="heading", level=level))
+            out.append(replace(block, text=text[run_on.start() :].strip()))
+        elif following is not None and CASE_LINE.match(following.text) and _is_heading_text(text):
+            out.append(replace(block, text=text, kind="heading", level=level))
+        else:
+            out.append(block)
+    return out
+
+
+def _is_heading_text(text: str) -> bool:
+    return len(text.split()) <= MAX_TITLE_WORDS and text[-1] not in ".,;:"
 
 
 def _is_title(number: Block, title: Block) -> bool:

@@ -330,3 +330,17 @@ def test_unnumbered_items_told_by_their_sections_in_minutes():
         ("1", "Trafikplan"), ("2", "Eventuelt"), ("3", "Vinter"),
     ]  # fmt: skip
     assert mark_items(blocks, "notat")[1] == []  # a memo's chapters are no items
+
+
+def test_item_headings_a_pdf_reader_took_for_paragraphs():
+    blocks = [
+        Block("Referat", "heading", 1),
+        Block("1. Godkendelse af dagsorden"), Block("Sagsnr.: 25-1"), Block("Godkendt."),
+        Block("2. Takster 2025 Sagsnr.: 25-2 Taksterne stiger med 3 pct."),
+        Block("3. at taksterne offentliggøres"),  # a numbered list line, no case line
+    ]  # fmt: skip
+    _, items = mark_items(blocks, "referat")
+    assert [(i.number, i.title, i.case_number) for i in items] == [
+        ("1", "Godkendelse af dagsorden", "25-1"),
+        ("2", "Takster 2025", "25-2"),
+    ]
