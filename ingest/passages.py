@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
+from ingest.committees import first_committee
 from ingest.doc_meta import (
     complete_from_items,
     opening_lines,
@@ -41,6 +42,8 @@ from ingest.repeats import drop_repeated_chunks, drop_repeats
 from ingest.sections import mark_sections
 from ingest.tables import label_table
 from vectorstore.records import Passage, PassageMetadata, stable_hash
+
+GENERIC_TITLE_WORDS = 2  # "Referat", "Åbent referat", "Publicering": no meeting's name
 
 
 @dataclass
@@ -69,7 +72,8 @@ def prepare_document(
         blocks, items = mark_items(blocks, str(meta.get("doc_type", "")))
         blocks = mark_sections(blocks)
     complete_from_items(meta, blocks, head, weak_date)
-    _name_meeting(meta)
+    if not doc.metadata.get("item_number") and meta["title"] not in {i.title for i in items}:
+        _name_meeting(meta)  # (a file of one item keeps its item's title)
     if items and not doc.metadata.get("case_number"):
         # the first case number in the file is the first item's, not the document's
         meta["case_number"] = find_case_number(_text(b for b in blocks if not b.item))
@@ -123,7 +127,8 @@ def describe(doc: SourceDocument, blocks, source: str) -> dict[str, str | int]:
     """Loader metadata first, then what the document says of itself (see ingest.doc_meta)."""
     meta, head, weak_date = _read(doc, blocks, source)
     complete_from_items(meta, blocks, head, weak_date)
-    _name_meeting(meta)
+    if not doc.metadata.get("item_number"):
+        _name_meeting(meta)
     return meta
 
 
@@ -153,11 +158,14 @@ def _read(doc: SourceDocument, blocks, source: str) -> tuple[dict[str, str | int
 
 
 def _name_meeting(meta: dict[str, str | int]) -> None:
+    """A meeting file whose title names no meeting gets one, as the minutes' own headings
+    write it: a letterhead in capitals ("LINDBÆK KOMMUNE TEKNIK- OG MILJØUDVALGET"), or a label
+    that names no committee ("Referat", "Publicering", a portal's "Mødeplatform")."""
     title = str(meta["title"])
     iso = str(meta.get("meeting_date") or "")
-    if title.isupper() and meta["doc_type"] in ("referat", "dagsorden") and meta["committee"]:
-        # a letterhead in capitals ("LINDBÆK KOMMUNE TEKNIK- OG MILJØUDVALGET") names no
-        # meeting: say which one, as the minutes' own headings do
+    generic = len(title.split()) <= GENERIC_TITLE_WORDS and not first_committee(title)
+    meeting = meta["doc_type"] in ("referat", "dagsorden") and meta["committee"]
+    if meeting and (title.isupper() or generic):
         when = f" {_danish_date(date.fromisoformat(iso))}" if iso else ""
         meta["title"] = f"{meta['committee']} – {meta['doc_type']}{when}"
 

@@ -105,3 +105,16 @@ def test_a_list_of_cases_on_the_way_is_no_agenda_and_no_policy(tmp_path):
     assert found.metadata["doc_type"] == "andet"
     assert found.metadata["committee"] == "Teknisk Udvalg"
     assert not any(p.metadata.item_number for p in found.passages)
+
+
+def test_a_page_whose_title_names_no_meeting_is_named_by_it(tmp_path):
+    from tests.portal_pages import edoc_form_table, sbsys_definition_lists
+
+    titles = {
+        layout.__name__: prepared(layout(), tmp_path)[1].metadata["title"]
+        for layout in (edoc_form_table, sbsys_definition_lists)
+    }
+    assert titles == {
+        "edoc_form_table": "Magistraten – referat 3. februar 2025",  # <title>Publicering
+        "sbsys_definition_lists": "Regionsrådet – dagsorden 4. februar 2025",  # Mødeplatform
+    }
