@@ -27,6 +27,7 @@ from ingest.loaders import load_file
 from ingest.orphans import sweep_orphans
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
+from ingest.structure import structure_of
 from vectorstore.catalog import FileCatalog, FileRecord
 from vectorstore.protocols import PassageStore
 from vectorstore.records import Passage
@@ -245,6 +246,7 @@ class Ingestor:
         report.parse_seconds += time.perf_counter() - t0
 
         passages = [p for doc in prepared for p in doc.passages]
+        structure = structure_of(docs, prepared).to_dict()
         progress.passages_total(len(passages))
         self._write(passages, file.source, report, progress)
         first = prepared[0].metadata if prepared else {}
@@ -271,7 +273,9 @@ class Ingestor:
         self.catalog.put(record)
         known[file.source] = record
         if previous is None:
-            return FileResult(file.source, "indexed", len(prepared), len(passages))
+            return FileResult(
+                file.source, "indexed", len(prepared), len(passages), structure=structure
+            )
         if file.replaces or previous.root != record.root:  # never replaced silently
             return FileResult(
                 file.source,
@@ -280,8 +284,9 @@ class Ingestor:
                 len(passages),
                 replaced=previous.file_path,
                 path=record.path,
+                structure=structure,
             )
-        return FileResult(file.source, "updated", len(prepared), len(passages))
+        return FileResult(file.source, "updated", len(prepared), len(passages), structure=structure)
 
     def _rendition_of(
         self, doc: PreparedDocument, sig: np.ndarray, source: str, known: dict[str, FileRecord]
