@@ -236,7 +236,8 @@ def test_edoc_items_sections_case_numbers_and_closed_items(tmp_path):
     assert "Følgende deltog ikke" not in text  # an empty field label
     assert "Centralisering af driften" in text  # a sub-heading stays in its section's text
     decision = next(p for p in found if "Beslutning" in p.metadata.section)
-    assert "Teknik- og Miljøudvalgets beslutning den 04.12.2012" in decision.text
+    # the meeting's own decision: who and when are in its metadata, not repeated as text
+    assert "beslutning den 04.12.2012" not in decision.text
     assert "Indstillingen godkendt" in decision.text
     assert {p.metadata.access for p in found if p.metadata.item_number == "3"} == {"closed"}
     assert {p.metadata.committee for p in found} == {"Teknik- og Miljøudvalget"}
@@ -360,3 +361,18 @@ def test_real_exports(shared_corpus):
     assert [b.section for b in item.blocks].count("Beslutning") >= 2  # its heading and text
     with pytest.raises(IndexOnly):
         load_file(base / "syddjurs_acadre_1863" / "XML_1863.xml")
+
+
+def test_plain_field_text_headings_are_short_lines_over_longer_text_never_list_marks():
+    from ingest.loaders.exports.model import text_blocks
+
+    blocks = text_blocks(
+        "Centralisering af driften\nDriften samles i Center for Veje fra 2013.\n\n"
+        "A)\nDe foreslåede arbejder godkendes.\n\nIndstillingen godkendt"
+    )
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "Centralisering af driften"),
+        ("paragraph", "Driften samles i Center for Veje fra 2013."),
+        ("paragraph", "A)\nDe foreslåede arbejder godkendes."),
+        ("paragraph", "Indstillingen godkendt"),
+    ]

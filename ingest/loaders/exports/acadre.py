@@ -20,7 +20,11 @@ from ingest.loaders.exports.model import (
     ExportMeeting,
     ExportSection,
 )
-from ingest.loaders.exports.sections import is_empty_content, plain_case, section_name
+from ingest.loaders.exports.sections import (
+    caption_heading,
+    is_empty_content,
+    section_name,
+)
 from ingest.loaders.exports.xml import child_text
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
 from ingest.metadata import parse_danish_date
@@ -120,7 +124,7 @@ def _item(element: etree._Element, number: str, committee: str, meeting_date: st
         caption = values.get("bulletname", "")
         text = "\n".join(b.text for b in blocks)
         name = section_name(caption, committee, meeting_date, text)
-        heading = plain_case(caption) if name != plain_case(caption) else ""
+        heading = caption_heading(caption, name)
         item.sections.append(ExportSection(name=name, blocks=blocks, heading=heading))
     for enclosure in (t for t in element.findall("table") if t.get("name") == "enclosure"):
         values = _fields(enclosure)

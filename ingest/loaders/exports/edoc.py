@@ -20,7 +20,7 @@ from ingest.loaders.exports.model import (
     ExportSection,
     text_blocks,
 )
-from ingest.loaders.exports.sections import is_known_section, section_name
+from ingest.loaders.exports.sections import caption_heading, is_known_section, section_name
 from ingest.loaders.exports.xml import child_text
 from ingest.metadata import find_case_number, is_letterhead_line, parse_danish_date
 
@@ -112,7 +112,7 @@ def text_sections(text: str, committee: str, meeting_date: str) -> tuple[list[Ex
         if is_known_section(lines[0]):
             body = "\n".join(lines[1:])
             name = section_name(lines[0], committee, meeting_date, body)
-            heading = lines[0] if name != lines[0] else ""
+            heading = caption_heading(lines[0], name)
             sections.append(ExportSection(name=name, blocks=[], heading=heading))
             lines = lines[1:]
         if lines:

@@ -131,7 +131,7 @@ def _subheading(line: str) -> bool:
         len(line.split()) <= SUBHEADING_WORDS
         and line[-1] not in ".,;:!?"
         and line[0].isupper()
-        and any(ch.isalpha() for ch in line)
+        and sum(ch.isalpha() for ch in line) >= 3  # not a list mark ("A)", "b.")
     )
 
 

@@ -20,7 +20,12 @@ from ingest.loaders.exports.model import (
     ExportSection,
     text_blocks,
 )
-from ingest.loaders.exports.sections import is_empty_content, plain_case, section_name
+from ingest.loaders.exports.sections import (
+    caption_heading,
+    is_empty_content,
+    plain_case,
+    section_name,
+)
 from ingest.loaders.exports.xml import child_text
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
 from ingest.metadata import parse_danish_date
@@ -84,7 +89,7 @@ def _item(element: etree._Element, committee: str, meeting_date: str) -> ExportI
         caption = child_text(field, "Caption")
         text = "\n".join(b.text for b in blocks)
         name = section_name(caption, committee, meeting_date, text)
-        heading = plain_case(caption) if name != plain_case(caption) else ""
+        heading = caption_heading(caption, name)
         item.sections.append(ExportSection(name=name, blocks=blocks, heading=heading))
     for enclosure in element.iter("Enclosure"):
         title = child_text(enclosure, "Name")

@@ -66,6 +66,14 @@ def section_name(caption: str, committee: str, meeting_date: str, text: str = ""
     return name
 
 
+def caption_heading(caption: str, name: str) -> str:
+    """The caption to show above a section's text when it says more than the section's name
+    ("Administrationens indstilling"); none for the meeting's own decision, whose committee
+    and date every passage carries already."""
+    caption = plain_case(caption)
+    return "" if name in ("Beslutning", caption) else caption
+
+
 def is_known_section(line: str) -> bool:
     """A line of plain text that names a section ("Sagsfremstilling", "Økonomiske
     konsekvenser og finansiering", "Økonomiudvalgets beslutning den 04.12.2012")."""
