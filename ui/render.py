@@ -41,6 +41,9 @@ DOC_TYPE_DA = {
     "opsamling": "Opsamling",
     "politik": "Politik",
     "notat": "Notat",
+    "bilag": "Bilag",
+    "høringssvar": "Høringssvar",
+    "plan": "Plan",
     "andet": "Andet",
 }
 MARK_STYLE = "background:#ffe58a;color:inherit;padding:0 .1em;border-radius:2px"
