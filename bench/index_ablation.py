@@ -219,12 +219,12 @@ def verdict(name: str, rows: dict, shipped: dict, halves: dict[str, list]) -> st
     four (the shipped choice helps on both halves of both splits), or neither."""
     mrr = {h: figures(rows, qs)["mrr"] - figures(shipped, qs)["mrr"] for h, qs in halves.items()}
     r1 = {h: figures(rows, qs)["r@1"] - figures(shipped, qs)["r@1"] for h, qs in halves.items()}
-    if all(d > 0 for d in mrr.values()):
-        word = "variant better on all four halves: the shipped choice does not earn its place"
-    elif all(d < 0 for d in mrr.values()):
-        word = "variant worse on all four halves: the shipped choice helps on both of both splits"
+    if all(d < 0 for d in mrr.values()):
+        word = "shipped better on both halves of both splits"
+    elif all(d > 0 for d in mrr.values()):
+        word = "variant better on both halves of both splits"
     else:
-        word = "mixed: neither helps on both halves of both splits"
+        word = "neither is better on both halves of both splits"
     deltas = ", ".join(f"{h} {mrr[h]:+.3f}/{r1[h]:+.2f}" for h in halves)
     return f"{name}: MRR/R@1 vs shipped {deltas} -> {word}"
 
