@@ -22,7 +22,7 @@ _WORD = re.compile(r"[^\W\d_][\w-]*[^\W\d_]|[^\W\d_]", re.UNICODE)
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)[-\u2010\u2011]\s*\n\s*([^\W\d_]+)")
 _PAGE_LABEL = re.compile(
     r"^\s*(?:side|page|s\.)\s*\d+\s*(?:(?:af|of|/)\s*\d+)?\s*$|^\s*-?\s*\d{1,3}\s*-?\s*$|"
-    r"^\s*\d+\s*/\s*\d+\s*$",
+    r"^\s*\d+\s*/\s*\d+\s*$|^\s*\d+\s+(?:af|of)\s+\d+\s*$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
@@ -103,7 +103,7 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     vocab = vocabulary(b.text for b in blocks)
     cleaned: list[Block] = []
     for block in blocks:
-        if block.kind == "table":
+        if block.kind in ("table", "toc"):  # one row or entry per line
             text = "\n".join(collapse_whitespace(row) for row in block.text.split("\n"))
         else:
             text = join_lines(block.text, vocab)
