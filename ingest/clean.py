@@ -25,6 +25,11 @@ _PAGE_LABEL = re.compile(
     r"^\s*\d+\s*/\s*\d+\s*$|^\s*\d+\s+(?:af|of)\s+\d+\s*$",
     re.IGNORECASE,
 )
+# a page label that says so ("Side 3", "Side 3 af 60", "3 af 60"), not a bare number
+_LABELLED_PAGE = re.compile(
+    r"^\s*(?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$|^\s*\d+\s+(?:af|of)\s+\d+\s*$",
+    re.IGNORECASE,
+)
 _DIGITS = re.compile(r"\d+")
 _ALWAYS_HYPHENATED_PREFIXES = {"ikke", "non", "ex"}
 
@@ -78,6 +83,11 @@ def dehyphenate(text: str) -> str:
 
 def is_page_label(line: str) -> bool:
     return bool(_PAGE_LABEL.match(line))
+
+
+def is_labelled_page(line: str) -> bool:
+    """A page label that names itself one, so it is furniture wherever it stands."""
+    return bool(_LABELLED_PAGE.match(line))
 
 
 def furniture_keys(pages: Sequence[Sequence[str]], min_share: float = 0.6) -> set[str]:

@@ -72,5 +72,7 @@ def _may_name(text: str) -> bool:
         return False
     if has_dot_leader(text) or _TIME_OR_PLACE.match(text) or not any(c.isalpha() for c in text):
         return False
+    if text.endswith(":"):
+        return False  # a label over what follows ("Vi vil:", "Mødedato:"), not a name
     # a date alone ("tirsdag den 4. december 2012, kl. 13:00") says when, not what
     return not (parse_danish_date(text) and len(text.split()) <= 7)

@@ -15,12 +15,11 @@ sits where the text begins, not in the margin band where a header is drawn.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.clean import furniture_key, is_page_label
+from ingest.clean import furniture_key, is_labelled_page, is_page_label
 
 TOP_MARGIN = 0.25  # share of the page height where running headers live
 BOTTOM_MARGIN = 0.12
@@ -31,10 +30,6 @@ MAX_WORDS = 20
 ONE_LINE = 0.012  # a line's height as a share of the page, when not known
 APART = 0.3  # of its own height: the space at least between a header and the text
 PREFIX_WORDS = 3  # opening words a header that names the current item keeps
-_EXPLICIT_LABEL = re.compile(
-    r"^\s*(?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$|^\s*\d+\s+(?:af|of)\s+\d+\s*$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ def furniture(pages: Sequence[Sequence[Placed]]) -> list[set[int]]:
     found: list[set[int]] = [set() for _ in pages]
     for p, lines in enumerate(pages):
         for i, line in enumerate(lines):
-            if _EXPLICIT_LABEL.match(line.text) or (line.at_edge and is_page_label(line.text)):
+            if is_labelled_page(line.text) or (line.at_edge and is_page_label(line.text)):
                 found[p].add(i)
     if len(pages) < 2:
         return found
@@ -100,21 +95,23 @@ def _set_apart(
 ) -> bool:
     """Whether a running line stands apart from the text on most of its pages.
 
-    A header is drawn above the text with space between, or in a column of its own beside it;
-    a heading that opens the text in the same place on many pages has its text right under it.
-    Other furniture lines next to it (a header of several lines) do not count as text.
+    A header is the outermost text of its column, drawn above the text with space between (a
+    footer below it), or in a column of its own beside it. A heading that opens the text in the
+    same place on many pages has its text right under it, and a case line under an item's
+    heading (items that each start a page) has that heading above it. Other furniture lines
+    next to it (a header of several lines) do not count as text.
     """
     if not places:
         return False
     apart = 0
     for p, i in places:
         line = pages[p][i]
-        others = [
-            other
+        text = [
+            (other, j in found[p] or j in candidates[p])
             for j, other in enumerate(pages[p])
-            if j != i and j not in found[p] and j not in candidates[p] and other.text.strip()
+            if j != i and other.text.strip()
         ]
-        apart += _gap(line, others) >= APART * _height(line)
+        apart += _outermost(line, text) and _set_off(line, text)
     return apart * 2 > len(places)
 
 
@@ -122,17 +119,44 @@ def _height(line: Placed) -> float:
     return line.bottom - line.top if line.bottom > line.top else ONE_LINE
 
 
-def _gap(line: Placed, others: list[Placed]) -> float:
-    """Space between a margin line and the nearest text under it (top margin) or above it
-    (bottom margin) in the same column; lines beside it (a side column) do not count."""
-    under = [
-        o for o in others if o.right > line.left and o.left < line.right
-    ]  # not beside it: a date or page label in a column of its own
+def _column(line: Placed, lines: list[tuple[Placed, bool]]) -> list[tuple[Placed, bool]]:
+    """The lines above or under this one, not beside it (a date or label in a column of its
+    own stands beside the text)."""
+    return [(o, f) for o, f in lines if o.right > line.left and o.left < line.right]
+
+
+def _outermost(line: Placed, lines: list[tuple[Placed, bool]]) -> bool:
+    """No text of its column lies further out: above a header, below a footer."""
+    column = [o for o, furniture_too in _column(line, lines) if not furniture_too]
     if line.top < TOP_MARGIN:
-        below = [o.top for o in under if o.top > line.top + _height(line) / 2]
-        return min(below) - (line.top + _height(line)) if below else 1.0
-    above = [o.top + _height(o) for o in under if o.top < line.top - _height(line) / 2]
-    return line.top - max(above) if above else 1.0
+        return not any(o.top + _height(o) / 2 < line.top for o in column)
+    return not any(o.top > line.top + _height(line) / 2 for o in column)
+
+
+def _set_off(line: Placed, lines: list[tuple[Placed, bool]]) -> bool:
+    """Whether the furniture this line belongs to (the lines of a header, stacked) has space
+    between it and the text under it (above it, for a footer)."""
+    column = _column(line, lines)
+    down = line.top < TOP_MARGIN
+    current = line
+    while True:
+        if down:
+            nearer = [(o, f) for o, f in column if o.top > current.top + _height(current) / 2]
+            nearest = min(nearer, key=lambda of: of[0].top, default=None)
+        else:
+            nearer = [(o, f) for o, f in column if o.top < current.top - _height(current) / 2]
+            nearest = max(nearer, key=lambda of: of[0].top, default=None)
+        if nearest is None:
+            return True
+        other, furniture_too = nearest
+        if furniture_too:
+            current = other  # the next line of the same header: go on from there
+            continue
+        if down:
+            gap = other.top - (current.top + _height(current))
+        else:
+            gap = current.top - (other.top + _height(other))
+        return gap >= APART * _height(current)
 
 
 def _whole(text: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ingest.clean import is_page_label, normalize_text
+from ingest.clean import furniture_key, is_page_label, normalize_text
 from ingest.doc_title import leading_name, title_from_lines
 from ingest.document import Block, SourceDocument
 from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile
@@ -60,12 +60,13 @@ def load_pdf(path: Path, limits: FileLimits | None = None) -> list[SourceDocumen
     removed = [pages[p][i].plain for p in range(len(pages)) for i in sorted(marked[p])]
     toc = find_toc([row.text for row in body], [row.page for row in body], page_count)
     blocks = _blocks(body, toc.lines)
-    title = _title(pdf_title, blocks)
+    running = _running_lines(removed)
+    title = _title(pdf_title, blocks) or title_from_lines(running)
     result = SourceDocument(
         blocks=blocks,
         source_format="pdf",
         metadata={"title": title} if title else {},
-        header_text=_header_text(body, toc.lines, removed),
+        header_text=_header_text(body, toc.lines, running),
         pages=page_count,
     )
     if toc.entries:
@@ -95,7 +96,8 @@ def _title(pdf_title: str, blocks: list[Block]) -> str:
 
     The main heading is the first at the page's highest level, with the headings of that level
     right after it (a title set on several lines); a bare type word ("Referat") takes the next
-    heading, the meeting's name, with it (ingest.doc_title).
+    heading, the meeting's name, with it (ingest.doc_title). A page with no title of its own
+    leaves it to the running header, which names the document or meeting (see load_pdf).
     """
     if _useful_title(pdf_title):
         return normalize_text(pdf_title).strip()
@@ -116,11 +118,19 @@ def _title(pdf_title: str, blocks: list[Block]) -> str:
     return title_from_lines(leading_name(b.text.split("\n")) for b in page)
 
 
-def _header_text(body: list[Row], toc: set[int], removed: list[str]) -> str:
+def _running_lines(removed: list[str]) -> list[str]:
+    """Each running header or footer once (page numbers aside), without the page labels."""
+    once: dict[str, str] = {}
+    for line in removed:
+        if not is_page_label(line):
+            once.setdefault(furniture_key(line), line)
+    return list(once.values())
+
+
+def _header_text(body: list[Row], toc: set[int], running: list[str]) -> str:
     """The first pages' text for metadata, then each running header once (the meeting's name
-    and date may be written nowhere else), without page labels or the table of contents."""
+    and date may be written nowhere else), without the table of contents."""
     lines = [row.plain for i, row in enumerate(body) if row.page <= HEADER_PAGES and i not in toc]
-    running = [line for line in dict.fromkeys(removed) if not is_page_label(line)]
     return "\n".join(lines + running)
 
 

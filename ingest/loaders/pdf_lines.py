@@ -19,7 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import is_page_label, normalize_text
+from ingest.clean import is_labelled_page, normalize_text
 from ingest.doubled import collapse_doubled
 
 BOLD_FLAG = 16
@@ -154,8 +154,8 @@ def _beside(rows: list[Row], fragment: Row) -> Row | None:
 
 
 def _joins(row: Row, fragment: Row) -> bool:
-    if is_page_label(fragment.text) or is_page_label(row.text):
-        return False
+    if is_labelled_page(fragment.text) or is_labelled_page(row.text):
+        return False  # "Side 3 af 60" beside a header stays a line of its own
     if fragment.x0 >= row.x1 - 0.5:
         left, right = row.parts[-1][2], fragment.text
     else:
