@@ -23,7 +23,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+
+from ingest.document import Block
 
 _TITLE = re.compile(
     r"^\s*(?:indholdsfortegnelse|indhold|indholdsoversigt|oversigt over (?:dagsordens)?punkter|"
@@ -100,6 +102,32 @@ def find_toc(
         toc.entries += entries
         i = end
     return toc
+
+
+def mark_toc(blocks: list[Block]) -> tuple[list[Block], Toc]:
+    """The blocks with their contents lines made "toc" blocks, for loaders whose blocks keep
+    the source's line breaks (plain text); a block part contents, part text is split."""
+    lines = [(n, line) for n, block in enumerate(blocks) for line in block.text.split("\n")]
+    toc = find_toc([line for _, line in lines])
+    if not toc.lines:
+        return blocks, toc
+    out: list[Block] = []
+    for n, block in enumerate(blocks):
+        runs: list[tuple[bool, list[str]]] = []
+        for index, (owner, line) in enumerate(lines):
+            if owner != n:
+                continue
+            is_toc = index in toc.lines
+            if not runs or runs[-1][0] != is_toc:
+                runs.append((is_toc, []))
+            runs[-1][1].append(line)
+        for is_toc, part in runs:
+            text = "\n".join(part)
+            if is_toc:
+                out.append(replace(block, text=text, kind="toc", level=0))
+            elif text.strip():
+                out.append(replace(block, text=text) if len(runs) > 1 else block)
+    return out, toc
 
 
 def parse_entry(text: str) -> TocEntry | None:
