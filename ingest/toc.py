@@ -195,7 +195,7 @@ def _run_from(
             continue
         entry, kind, used = _entry_at(texts, j, forced, titled or bool(kinds))
         if entry is None:
-            short = len(text.split()) <= MAX_HEADER_WORDS and not text.endswith((".", ":"))
+            short = len(text.split()) <= MAX_HEADER_WORDS
             if short and since_entry < 2 and (titled or entries) and _entry_follows(texts, j):
                 since_entry += 1
                 j += 1
@@ -243,7 +243,8 @@ def _entry_at(
 
 
 def _entry_follows(texts: Sequence[str], j: int) -> bool:
-    return any(_leader_kind(text) or _numbered(text) for text in texts[j + 1 : j + 3])
+    ahead = [text for text in texts[j + 1 : j + 8] if text][:2]
+    return any(_leader_kind(text) or _numbered(text) for text in ahead)
 
 
 def _credible(
@@ -258,7 +259,7 @@ def _credible(
 ) -> bool:
     """Whether a run of entries is a table of contents rather than a list or a table."""
     if "forced" in kinds or "dots" in kinds:
-        return _pages_fit(entries, page_count)
+        return True  # a dot leader before a page number, or Word's own mark: nothing else is
     if "tab" in kinds:
         numbered = [e.page for e in entries if e.page]
         forward = pages is None or not numbered or min(numbered) >= pages[start]

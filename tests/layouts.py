@@ -65,6 +65,22 @@ def _item(number: str, title: str, case: str, topic: str, long: int) -> Item:
     )
 
 
+def many_items(n: int) -> tuple[Item, ...]:
+    """n items with long titles (some wrap in a table of contents) and texts of varied length."""
+    topics = ["vejbelysning", "skolebyggeri", "affaldsordning", "lokalplan", "klimatilpasning"]
+    return tuple(
+        _item(
+            str(k),
+            f"Forslag om {topics[k % 5]} i område {k} med tilhørende anlægsbevilling og "
+            f"høring af borgere og foreninger{' i hele kommunen' if k % 3 == 0 else ''}",
+            f"25-{k:06d}",
+            f"{topics[k % 5]}{k}",
+            4 + (k * 7) % 11,
+        )
+        for k in range(1, n + 1)
+    )
+
+
 ITEMS = (
     _item("1", "Godkendelse af dagsorden", "25-000101", "dagsordenen", 2),
     _item("2", "Budget 2026 - første behandling", "25-000202", "budgettet", 14),
@@ -114,8 +130,10 @@ def minutes_pdf(
     toc: str = "dots",  # dots | tabs | list | none
     items: tuple[Item, ...] = ITEMS,
     doubled: bool = True,
-    label_in_header: bool = True,  # "… Side 3 af 9" in the header's own line, else a footer
+    label: str = "inline",  # "REFERAT … Side 3 af 9" | "right": apart on the header's line |
+    # "footer": at the foot of the page
     punkt_style: bool = False,  # "Punkt 2: …" headings instead of "2. …"
+    page_per_item: bool = True,  # else items run on, each where the last one ended
 ) -> Path:
     """A council's full minutes as agenda systems print them; see the module's description."""
     import pymupdf
@@ -143,7 +161,11 @@ def minutes_pdf(
             page_ref = str(3 + n)
             if toc == "dots":
                 entry = f"{heading(item)} "
-                dots = "." * int((RIGHT - 40 - LEFT - len(entry) * 5.6) / 2.8)
+                if len(entry) > 70:  # a long title wraps; the leader ends its last line
+                    cut = entry.rfind(" ", 0, 70)
+                    pages.line(entry[:cut], 10, bold=True)
+                    entry = entry[cut + 1 :]
+                dots = "." * max(4, int((RIGHT - 40 - LEFT - len(entry) * 5.6) / 2.8))
                 pages.line(entry + dots, 10, bold=True)
                 pages.beside(RIGHT - 12, page_ref, bold=True)
             elif toc == "tabs":
@@ -152,9 +174,13 @@ def minutes_pdf(
                 pages.beside(RIGHT - 12, page_ref)
             else:
                 pages.line(heading(item), 11)
-    for item in items:
-        pages.new_page()
-        pages.line(heading(item), 14, bold=True, doubled=doubled)
+    for n, item in enumerate(items):
+        if page_per_item or n == 0:
+            pages.new_page()
+        else:
+            pages.y += 20
+        for part in textwrap.wrap(heading(item), 60):
+            pages.line(part, 14, bold=True, doubled=doubled)
         pages.line(f"Sagsnr.: {item.case}", 9)
         for name, text in item.sections:
             pages.y += 6
@@ -165,12 +191,13 @@ def minutes_pdf(
         pages.paragraph("Dagsordenen blev godkendt uden bemærkninger fra medlemmerne.")
     total = doc.page_count
     for number, page in enumerate(doc, start=1):
-        label = f"Side {number} af {total}"
-        if label_in_header:
-            page.insert_text((LEFT, 50), f"{HEADER} {label}", fontsize=9, fontname="helv")
+        text = f"Side {number} af {total}"
+        if label == "inline":
+            page.insert_text((LEFT, 50), f"{HEADER} {text}", fontsize=9, fontname="helv")
         else:
             page.insert_text((LEFT, 50), HEADER, fontsize=9, fontname="helv")
-            page.insert_text((RIGHT - 50, 810), label, fontsize=8, fontname="helv")
+            at = (RIGHT - 50, 50) if label == "right" else (RIGHT - 50, 810)
+            page.insert_text(at, text, fontsize=8, fontname="helv")
         page.insert_text((LEFT, 800), FOOTER, fontsize=8, fontname="helv")
     doc.save(path)
     doc.close()

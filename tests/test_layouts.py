@@ -19,6 +19,7 @@ from tests.layouts import (
     FOOTER,
     HEADER,
     ITEMS,
+    many_items,
     minutes_docx,
     minutes_pdf,
     numbers_table_pdf,
@@ -70,19 +71,23 @@ def assert_minutes_read(doc, prepared, *, pages: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("toc", "label_in_header", "punkt_style"),
+    ("toc", "label", "punkt_style"),
     [
-        ("dots", True, False),  # "1. Godkendelse af dagsorden ........ 3", "REFERAT … Side 3 af 7"
-        ("tabs", False, False),  # "1." | "Godkendelse af dagsorden" | "3", "Side 3 af 7" a footer
-        ("list", True, True),  # the item list without a title or pages, "Punkt 2: …" headings
+        (
+            "dots",
+            "inline",
+            False,
+        ),  # "1. Godkendelse af dagsorden ....... 3", "REFERAT … Side 3 af 7"
+        (
+            "tabs",
+            "footer",
+            False,
+        ),  # "1." | "Godkendelse af dagsorden" | "3"; "Side 3 af 7" a footer
+        ("list", "right", True),  # the item list without a title or pages, "Punkt 2: …" headings
     ],
 )
-def test_minutes_pdf_furniture_toc_doubled_text_and_items(
-    tmp_path, toc, label_in_header, punkt_style
-):
-    path = minutes_pdf(
-        tmp_path / "referat.pdf", toc=toc, label_in_header=label_in_header, punkt_style=punkt_style
-    )
+def test_minutes_pdf_furniture_toc_doubled_text_and_items(tmp_path, toc, label, punkt_style):
+    path = minutes_pdf(tmp_path / "referat.pdf", toc=toc, label=label, punkt_style=punkt_style)
     doc, prepared = read(path)
     assert_minutes_read(doc, prepared, pages=toc != "list")
     assert doc.layout["furniture_lines"] >= 2 * doc.pages  # a header and a footer on each page
@@ -94,6 +99,23 @@ def test_minutes_pdf_furniture_toc_doubled_text_and_items(
     assert text.count("Godkendt.") == len(ITEMS)
     headings = [b.text for b in doc.blocks if b.kind == "heading"]
     assert not any(h.split() == h.split()[: len(h.split()) // 2] * 2 for h in headings)
+
+
+def test_long_minutes_items_running_on_and_contents_over_two_pages(tmp_path):
+    items = many_items(40)
+    path = minutes_pdf(tmp_path / "referat.pdf", items=items, label="right", page_per_item=False)
+    doc, prepared = read(path)
+    assert doc.pages >= 25
+    toc = json.loads(str(doc.metadata["toc"]))
+    assert [(e["number"], e["title"]) for e in toc] == [(i.number, i.title) for i in items]
+    assert prepared.metadata["title"] == "REFERAT – Byrådet"
+    by_item: dict[str, set[str]] = {}
+    for p in prepared.passages:
+        assert HEADER not in p.text and not DOTS.search(p.text) and "Side " not in p.text
+        by_item.setdefault(p.metadata.item_number, set()).add(p.metadata.case_number)
+    assert {n: cases for n, cases in by_item.items() if n} == {i.number: {i.case} for i in items}
+    sections = {s for p in prepared.passages for s in p.metadata.section.split(" / ")}
+    assert not any(i.title in s for i in items for s in sections)
 
 
 def test_front_page_label_and_value_in_two_columns_are_one_line(tmp_path):

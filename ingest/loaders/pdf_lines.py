@@ -9,8 +9,9 @@ Two things PyMuPDF's own lines do not give:
   from the text beside it ("1." | "Meddelelser" | "3", "Mødedato:" | "24. marts 2025"), and
   PyMuPDF returns them as separate lines. A fragment joins the line beside it (same height on
   the page, no horizontal overlap) when one of them is such a piece: a number or label on the
-  left, a number or leader on the right, or two short cells. Two columns of running text are
-  never joined. A wide gap is kept as a tab, which tells a table of contents' page number.
+  left, a number or leader on the right, or two short cells side by side. Two columns of
+  running text are never joined, nor a heading and a date in a side column far from it. A
+  wide gap is kept as a tab, which tells a table of contents' page number.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ SAME_LINE = 0.6  # vertical overlap, as a share of the lower fragment, to share 
 LOOKBACK = 40  # lines back where a fragment's neighbour is looked for
 _PREFIX = re.compile(
     r"^(?:\(?\d{1,4}(?:\.\d{1,3})*[.)]?|\(?[a-zA-ZæøåÆØÅ][.)]|[ivxIVX]{1,5}[.)]|"
-    r"(?i:punkt|pkt\.?|sag|bilag|§)\s*\d{1,4}[.:)]?|[•●▪■◦‣\-–\uf0b7\uf0a7])$"
+    r"(?i:punkt|pkt\.?|sag|bilag|§)\s*\d{1,4}[.:)]?|[^\w\s]{1,2})$"  # a bullet: "•", "›", "-"
 )
 _NUMERIC = re.compile(r"^\(?[\d][\d.,/%:\- ]*\)?$")
 _LEADER_ONLY = re.compile(r"^[.…_·\- ]{4,}$")
@@ -158,15 +159,19 @@ def _joins(row: Row, fragment: Row) -> bool:
         return False  # "Side 3 af 60" beside a header stays a line of its own
     if fragment.x0 >= row.x1 - 0.5:
         left, right = row.parts[-1][2], fragment.text
+        gap = fragment.x0 - row.x1
     else:
         left, right = fragment.text, row.parts[0][2]
+        gap = row.x0 - fragment.x1
+    near = gap <= WIDE_GAP * max(row.size, fragment.size)
     return bool(
         _PREFIX.match(left)
         or (left.endswith(":") and len(left.split()) <= 6)
         or _NUMERIC.match(right)
         or _LEADER_ONLY.match(right)
         or _LEADER_ONLY.match(left)
-        or (len(left.split()) <= 3 and len(right.split()) <= 3)
+        # two short cells of a row; far apart, they are a heading and a side column's date
+        or (near and len(left.split()) <= 3 and len(right.split()) <= 3)
     )
 
 
