@@ -47,6 +47,8 @@ _SPACES = re.compile(r"[ \u00a0]+")
 _TABS = re.compile(r" ?\t[\t ]*")
 MAX_HEADER_WORDS = 5  # "Punkt nr. Side", "Åbent referat": column and part labels in a contents
 MAX_ENTRY_WORDS = 30
+MAX_LINE_CHARS = 400  # a longer line is text, whatever it holds (and is never parsed as an entry)
+LONG = "\x00 long line"
 MIN_TAB_RUN = 3  # tab-leader lines needed without a contents title
 KEY_CHARS = 24  # a listed title and its item heading agree this far (either may wrap)
 
@@ -88,7 +90,10 @@ def find_toc(
     `pages` gives each line's page (PDF), so tab-leader entries must point forward;
     `forced` are lines the format itself marks as contents (Word's TOC field or styles).
     """
-    texts = [_TABS.sub("\t", _SPACES.sub(" ", line)).strip() for line in lines]
+    texts = [
+        _TABS.sub("\t", _SPACES.sub(" ", line)).strip() if len(line) <= MAX_LINE_CHARS else LONG
+        for line in lines
+    ]
     keys = [(i, k) for i, t in enumerate(texts) if (k := _key(t))]
     toc = Toc()
     i = 0
@@ -107,17 +112,17 @@ def find_toc(
 def mark_toc(blocks: list[Block]) -> tuple[list[Block], Toc]:
     """The blocks with their contents lines made "toc" blocks, for loaders whose blocks keep
     the source's line breaks (plain text); a block part contents, part text is split."""
-    lines = [(n, line) for n, block in enumerate(blocks) for line in block.text.split("\n")]
-    toc = find_toc([line for _, line in lines])
+    per_block = [block.text.split("\n") for block in blocks]
+    toc = find_toc([line for lines in per_block for line in lines])
     if not toc.lines:
         return blocks, toc
     out: list[Block] = []
-    for n, block in enumerate(blocks):
+    index = 0
+    for block, lines in zip(blocks, per_block, strict=True):
         runs: list[tuple[bool, list[str]]] = []
-        for index, (owner, line) in enumerate(lines):
-            if owner != n:
-                continue
+        for line in lines:
             is_toc = index in toc.lines
+            index += 1
             if not runs or runs[-1][0] != is_toc:
                 runs.append((is_toc, []))
             runs[-1][1].append(line)
