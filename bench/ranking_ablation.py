@@ -46,6 +46,16 @@ def ranks(retriever: Retriever, questions, k: int, skip=(), rerank=None) -> dict
     return out
 
 
+def split_halves(questions) -> dict[str, list]:
+    """The two splits of the questions, each into two halves: by id parity and by kind."""
+    return {
+        "odd ids": [q for q in questions if int(q.id.split("-")[1]) % 2],
+        "even ids": [q for q in questions if not int(q.id.split("-")[1]) % 2],
+        "kinds A": [q for q in questions if q.kind in KIND_HALF],
+        "kinds B": [q for q in questions if q.kind not in KIND_HALF],
+    }
+
+
 def figures(rows: dict, questions) -> dict[str, float]:
     rs = [rows[q.id] for q in questions]
     n = len(rs) or 1
@@ -55,6 +65,22 @@ def figures(rows: dict, questions) -> dict[str, float]:
         "r@10": sum(1 for r in rs if r and r <= 10) / n,
         "mrr": sum(1 / r for r in rs if r) / n,
     }
+
+
+def table_header(halves: dict[str, list]) -> str:
+    return f"{'variant':42s} | " + " | ".join(f"{h} r@1 r@10 mrr" for h in halves)
+
+
+def table_row(name: str, rows: dict, questions, halves: dict[str, list]) -> str:
+    """One variant's line: R@1, R@10 and MRR per half, then all four figures on every question."""
+    cells = []
+    for half in halves.values():
+        f = figures(rows, half)
+        cells.append(f"{f['r@1']:.2f} {f['r@10']:.2f} {f['mrr']:.3f}")
+    every = figures(rows, questions)
+    overall = (f"all r@1 {every['r@1']:.2f} r@5 {every['r@5']:.2f} "
+               f"r@10 {every['r@10']:.2f} mrr {every['mrr']:.3f}")  # fmt: skip
+    return f"{name:42s} | " + " | ".join(cells) + f" || {overall}"
 
 
 def key_moves(retriever: Retriever, question: str, hits: list, filters: SearchFilters) -> list:
@@ -82,12 +108,7 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=10)
     args = parser.parse_args()
     questions = [q for q in load_questions(args.questions) if q.answerable]
-    halves = {
-        "odd ids": [q for q in questions if int(q.id.split("-")[1]) % 2],
-        "even ids": [q for q in questions if not int(q.id.split("-")[1]) % 2],
-        "kinds A": [q for q in questions if q.kind in KIND_HALF],
-        "kinds B": [q for q in questions if q.kind not in KIND_HALF],
-    }
+    halves = split_halves(questions)
     retriever = build_retriever(load_settings(store_dir=args.store))
     searcher = retriever.searcher
     chosen = {
@@ -112,8 +133,7 @@ def main() -> None:
         ("no collapse of copies", {"collapse": False}, (), None),
         ("no filters from the question", {}, ("period", "committee"), None),
     ]
-    header = " | ".join(f"{h} r@1 r@10 mrr" for h in halves)
-    print(f"{'variant':42s} | {header}")
+    print(table_header(halves))
     for name, change, skip, rerank in variants:
         for key, value in chosen.items():
             setattr(searcher, key, change.get(key, value))
@@ -122,14 +142,7 @@ def main() -> None:
         )
         searcher.clear_query_cache()
         rows = ranks(retriever, questions, args.k, skip, rerank)
-        cells = []
-        for half in halves.values():
-            f = figures(rows, half)
-            cells.append(f"{f['r@1']:.2f} {f['r@10']:.2f} {f['mrr']:.3f}")
-        every = figures(rows, questions)
-        overall = (f"all r@1 {every['r@1']:.2f} r@5 {every['r@5']:.2f} "
-                   f"r@10 {every['r@10']:.2f} mrr {every['mrr']:.3f}")  # fmt: skip
-        print(f"{name:42s} | " + " | ".join(cells) + f" || {overall}")
+        print(table_row(name, rows, questions, halves))
     hybrid.collapse_duplicates = collapse
 
 

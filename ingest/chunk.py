@@ -7,6 +7,8 @@ stray line. A decision joins only the recommendation it decides on (when both fi
 chunk): "Godkendt." means nothing without what was approved, and neither does a recommendation
 without its outcome.
 No chunk spans two agenda items (`Block.item`): items differ in case number and access.
+A table of contents (`Block.kind == "toc"`) is never chunked: it would match every question
+about the items it lists, and it opens no section.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def _segments(blocks: list[Block], max_words: int) -> list[list[_Unit]]:
     pending_headings: list[str] = []
     pending_item, pending_path, pending_page = 0, "", 0
     for block in blocks:
+        if block.kind == "toc":
+            continue  # the document's own index: its entries are structure, never a passage
         if block.kind == "heading":
             if pending_headings and pending_item and pending_item != block.item:
                 # an agenda item with headings only: its title is its text, in its own chunk

@@ -22,7 +22,12 @@ _WORD = re.compile(r"[^\W\d_][\w-]*[^\W\d_]|[^\W\d_]", re.UNICODE)
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)[-\u2010\u2011]\s*\n\s*([^\W\d_]+)")
 _PAGE_LABEL = re.compile(
     r"^\s*(?:side|page|s\.)\s*\d+\s*(?:(?:af|of|/)\s*\d+)?\s*$|^\s*-?\s*\d{1,3}\s*-?\s*$|"
-    r"^\s*\d+\s*/\s*\d+\s*$",
+    r"^\s*\d+\s*/\s*\d+\s*$|^\s*\d+\s+(?:af|of)\s+\d+\s*$",
+    re.IGNORECASE,
+)
+# a page label that says so ("Side 3", "Side 3 af 60", "3 af 60"), not a bare number
+_LABELLED_PAGE = re.compile(
+    r"^\s*(?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$|^\s*\d+\s+(?:af|of)\s+\d+\s*$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
@@ -80,6 +85,11 @@ def is_page_label(line: str) -> bool:
     return bool(_PAGE_LABEL.match(line))
 
 
+def is_labelled_page(line: str) -> bool:
+    """A page label that names itself one, so it is furniture wherever it stands."""
+    return bool(_LABELLED_PAGE.match(line))
+
+
 def furniture_keys(pages: Sequence[Sequence[str]], min_share: float = 0.6) -> set[str]:
     """Lines that repeat on most pages (running headers and footers), digits ignored.
 
@@ -103,7 +113,7 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     vocab = vocabulary(b.text for b in blocks)
     cleaned: list[Block] = []
     for block in blocks:
-        if block.kind == "table":
+        if block.kind in ("table", "toc"):  # one row or entry per line
             text = "\n".join(collapse_whitespace(row) for row in block.text.split("\n"))
         else:
             text = join_lines(block.text, vocab)

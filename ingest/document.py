@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Block:
     text: str
-    kind: str = "paragraph"  # paragraph | heading | table
+    kind: str = "paragraph"  # paragraph | heading | table | toc (a table of contents: not text)
     level: int = 0  # heading level (1 = top); 0 for body blocks
     page: int = 0  # 1-based page; 0 when the format has no pages
     page_end: int = 0  # last page, when a paragraph runs onto the next page

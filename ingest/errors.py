@@ -59,3 +59,20 @@ class TooLarge(FileRejected):
         super().__init__(f"{found}; {setting} = {value:g}")
         self.reason = f"Filen overskrider grænsen for {what}"
         self.setting = setting
+
+
+class ScannedDocument(FileRejected):
+    """A PDF whose pages are images without a text layer: counted apart from empty files."""
+
+    code = "scanned"
+    reason = (
+        "Filen er en scanning uden tekstlag: siderne er billeder, og Referent laver ikke "
+        "tekstgenkendelse (OCR) af billeder."
+    )
+
+
+class IndexOnly(FileRejected):
+    """An export's index of a meeting's files (Acadre's XML_<n>.xml): no text of its own."""
+
+    code = "index"
+    reason = "Filen er et indeks over et mødes filer og har ingen tekst af sin egen."

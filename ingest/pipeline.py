@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest import sentence_index
+from ingest.companions import Companion, find_companions
 from ingest.dedup import signature, signature_from_hex, signature_hex, similarity
 from ingest.discover import discover_files
 from ingest.errors import FileRejected
@@ -27,6 +28,7 @@ from ingest.loaders import load_file
 from ingest.orphans import sweep_orphans
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
+from ingest.structure import structure_of
 from vectorstore.catalog import FileCatalog, FileRecord
 from vectorstore.protocols import PassageStore
 from vectorstore.records import Passage
@@ -127,6 +129,7 @@ class Ingestor:
         self.embedder = store.embedder
         # holds the writer lock during a run and publishes the index snapshot after it
         self.publisher = publisher
+        self._companions: dict[str, Companion] = {}  # files an export names, by source
 
     def run(
         self,
@@ -162,6 +165,9 @@ class Ingestor:
         named = [p for p in paths if isinstance(p, DiscoveredFile)]  # uploads, named by the app
         files = named + [DiscoveredFile(f.path, f.root, f.source) for f in found.files]
         progress.files_total(len(files))
+        # renditions and attachments named by publication exports, whatever the file order
+        exported = [(f.path, f.source) for f in files if not f.uploaded_by]
+        self._companions = find_companions(exported, self.options.limits)
         for result in found.skipped:  # links, hidden files, fifos: listed, never read
             report.add(result)
         known = {record.source: record for record in self.catalog.all()}
@@ -188,6 +194,8 @@ class Ingestor:
         except OSError as exc:
             return FileResult(file.source, "failed", reason=f"Filen kunne ikke læses: {exc}")
         previous = known.get(file.source)
+        companion = self._companions.get(file.source)
+        fingerprint = self.options.fingerprint + (f":{companion.key}" if companion else "")
         if previous is not None and file.uploaded_by and not file.replaces:
             return FileResult(
                 file.source,
@@ -199,7 +207,7 @@ class Ingestor:
         if (
             previous is not None
             and previous.file_hash == digest
-            and previous.pipeline == self.options.fingerprint
+            and previous.pipeline == fingerprint
         ):
             return FileResult(
                 file.source,
@@ -217,9 +225,17 @@ class Ingestor:
             None,
         )
         if same_bytes is not None and same_bytes.source != file.source:
-            return self._record_alternate(file, digest, same_bytes.source, known, previous)
+            return self._record_alternate(
+                file, digest, same_bytes.source, known, previous, fingerprint
+            )
+        if companion is not None and companion.alternate_of:  # the export gives its text
+            return self._record_alternate(
+                file, digest, companion.alternate_of, known, previous, fingerprint, companion.note
+            )
         try:
             docs = load_file(file.path, self.options.limits)
+            if companion is not None:  # an attachment takes its meeting's and item's fields
+                companion.apply(docs)
             prepared = [
                 prepare_document(
                     doc,
@@ -241,10 +257,11 @@ class Ingestor:
             original = self._rendition_of(prepared[0], sig, file.source, known)
             if original is not None:
                 report.parse_seconds += time.perf_counter() - t0
-                return self._record_alternate(file, digest, original, known, previous)
+                return self._record_alternate(file, digest, original, known, previous, fingerprint)
         report.parse_seconds += time.perf_counter() - t0
 
         passages = [p for doc in prepared for p in doc.passages]
+        structure = structure_of(docs, prepared).to_dict()
         progress.passages_total(len(passages))
         self._write(passages, file.source, report, progress)
         first = prepared[0].metadata if prepared else {}
@@ -252,7 +269,7 @@ class Ingestor:
             source=file.source,
             file_hash=digest,
             root=str(file.root),
-            pipeline=self.options.fingerprint,
+            pipeline=fingerprint,
             status="indexed",
             source_format=docs[0].source_format if docs else "",
             doc_ids=",".join(d.doc_id for d in prepared),
@@ -271,7 +288,9 @@ class Ingestor:
         self.catalog.put(record)
         known[file.source] = record
         if previous is None:
-            return FileResult(file.source, "indexed", len(prepared), len(passages))
+            return FileResult(
+                file.source, "indexed", len(prepared), len(passages), structure=structure
+            )
         if file.replaces or previous.root != record.root:  # never replaced silently
             return FileResult(
                 file.source,
@@ -280,8 +299,9 @@ class Ingestor:
                 len(passages),
                 replaced=previous.file_path,
                 path=record.path,
+                structure=structure,
             )
-        return FileResult(file.source, "updated", len(prepared), len(passages))
+        return FileResult(file.source, "updated", len(prepared), len(passages), structure=structure)
 
     def _rendition_of(
         self, doc: PreparedDocument, sig: np.ndarray, source: str, known: dict[str, FileRecord]
@@ -312,6 +332,8 @@ class Ingestor:
         original: str,
         known: dict[str, FileRecord],
         previous: FileRecord | None,
+        fingerprint: str,
+        note: str = "",
     ) -> FileResult:
         if previous is not None and previous.status == "indexed":
             self.store.delete_source(file.source)
@@ -320,7 +342,7 @@ class Ingestor:
             source=file.source,
             file_hash=digest,
             root=str(file.root),
-            pipeline=self.options.fingerprint,
+            pipeline=fingerprint,
             status="alternate",
             alternate_of=original,
             access=self.options.default_access,
@@ -330,7 +352,7 @@ class Ingestor:
         )
         self.catalog.put(record)
         known[file.source] = record
-        return FileResult(file.source, "alternate", alternate_of=original)
+        return FileResult(file.source, "alternate", reason=note, alternate_of=original)
 
     # -- embedding and writing -----------------------------------------------------------------
 

@@ -24,6 +24,8 @@ class FileResult:
     alternate_of: str = ""
     replaced: str = ""  # for "replaced": the file the document was read from before this run
     path: str = ""  # for "replaced": the file it is read from now
+    # what was understood of the layout (ingest.structure.Structure.to_dict), for files read
+    structure: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -358,6 +358,8 @@ def test_upload_checks_and_safe_names(tmp_path):
     assert "grænsen er 25 MB" in check_upload("stor.pdf", 30 * mb, b"%PDF-", 25 * mb).reason
     assert check_upload("ok.pdf", 10, b"%PDF-1.7", 25 * mb).ok
     assert not check_upload("x.txt", 10, b"ab\x00cd", 25 * mb).ok
+    assert check_upload("politik.doc", 10, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", 25 * mb).ok
+    assert "Word 97" in check_upload("politik.doc", 10, b"%PDF-1.7", 25 * mb).reason
 
     class Fake:
         def __init__(self, name, data, size=None):

@@ -118,6 +118,8 @@ REASONS = {
     "empty": "Filen indeholder ingen tekst (tom, eller kun billeder uden tekstlag).",
     "undecodable": "Teksten kunne ikke afkodes (ukendt tegnsæt eller binære data).",
     "unsupported": "Filtypen understøttes ikke.",
+    "scanned": "Filen er en scanning uden tekstlag: siderne er billeder, og Referent laver ikke "
+    "tekstgenkendelse (OCR) af billeder.",
 }
 
 
@@ -126,11 +128,7 @@ REASONS = {
     [
         ("encrypted.pdf", "encrypted", ""),
         ("corrupt.pdf", "corrupt", "PDF'en er beskadiget og kunne ikke genskabes"),
-        (
-            "scanned_no_text.pdf",
-            "empty",
-            "ingen tekst i PDF'en (måske en scannet fil uden tekstlag)",
-        ),
+        ("scanned_no_text.pdf", "scanned", "billeder på 1 af 1 sider, ingen tekst"),
         ("empty.txt", "empty", "0 bytes"),
         ("whitespace_only.txt", "empty", ""),
         ("binary_garbage.txt", "undecodable", "filen ser binær ud"),

@@ -113,7 +113,8 @@ def ingest(
         ),
     ] = False,
 ) -> None:
-    """Indlæs dokumenter (PDF, DOCX, TXT/Markdown, HTML, mødeportal-JSON) i lageret."""
+    """Indlæs dokumenter (PDF, DOCX, DOC, TXT/Markdown, HTML, mødeportal-JSON, eDoc/SBSYS/Acadre-
+    XML) i lageret."""
     from ingest.progress import RichProgress
     from ui.factory import build_ingestor
 

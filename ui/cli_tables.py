@@ -126,3 +126,38 @@ def print_report(report) -> None:
             for f in files:
                 listing.add_row(*row(f))
             out.print(listing)
+    print_structure(out, report)
+
+
+# what reading a layout took out of the text (ingest.document.SourceDocument.layout), in Danish
+LAYOUT_NAMES = {
+    "furniture_lines": "sidehoved-/sidefodslinjer",
+    "toc_entries": "linjer i indholdsfortegnelse",
+    "doubled_runs": "dobbelt tegnet tekst",
+}
+
+
+def print_structure(out: Console, report) -> None:
+    """The files whose layout was not fully understood, or whose page furniture or table of
+    contents was taken out of the text: a user sees when a layout was not read."""
+    read = [f for f in report.files if f.structure]
+    noted = [f for f in read if f.structure.get("warnings") or any(f.structure["layout"].values())]
+    if not read:
+        return
+    with_item = sum(f.structure["passages_with_item"] for f in read)
+    total = sum(f.structure["passages"] for f in read)
+    out.print(f"Struktur: {with_item} af {total} passager har et dagsordenspunkt.")
+    if not noted:
+        return
+    table = Table("Fil", "Punkter", "Passager med punkt", "Taget ud af teksten", "Bemærkning",
+                  title="Struktur pr. fil")  # fmt: skip
+    for f in noted:
+        s = f.structure
+        removed = ", ".join(
+            f"{n} {LAYOUT_NAMES.get(kind, kind)}" for kind, n in sorted(s["layout"].items()) if n
+        )
+        table.add_row(
+            f.source, str(s["items"]), f"{s['passages_with_item']} / {s['passages']}",
+            removed, "; ".join(s["warnings"]),
+        )  # fmt: skip
+    out.print(table)

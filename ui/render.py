@@ -41,9 +41,9 @@ DOC_TYPE_DA = {
     "opsamling": "Opsamling",
     "politik": "Politik",
     "notat": "Notat",
+    "bilag": "Bilag",
     "høringssvar": "Høringssvar",
     "plan": "Plan",
-    "bilag": "Bilag",
     "andet": "Andet",
 }
 UNKNOWN = "ukendt"  # a field the document did not state: shown, so its absence is seen

@@ -34,13 +34,15 @@ ANONYMOUS = "anonym"  # who uploaded, for a session that has not logged in
 ALLOWED_TYPES = {
     ".pdf": "pdf",
     ".docx": "zip",
+    ".doc": "ole",  # Word 97–2003
     ".txt": "text",
     ".md": "text",
     ".html": "text",
     ".htm": "text",
     ".json": "text",
 }
-TYPE_LABEL = "PDF, DOCX, TXT, Markdown, HTML eller mødeportal-JSON"
+TYPE_LABEL = "PDF, DOCX, Word 97 (.doc), TXT, Markdown, HTML eller mødeportal-JSON"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of Word 97–2003 files
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[^\w.()+,\- ]", re.UNICODE)
 
@@ -107,6 +109,8 @@ def check_upload(name: str, size: int, head: bytes, max_bytes: int) -> Checked:
         return Checked(name, safe, "Filen hedder .pdf, men er ikke en PDF-fil.")
     if kind == "zip" and not head.startswith(b"PK\x03\x04"):
         return Checked(name, safe, "Filen hedder .docx, men er ikke et Word-dokument.")
+    if kind == "ole" and not head.startswith(OLE_MAGIC):
+        return Checked(name, safe, "Filen hedder .doc, men er ikke et Word 97-2003-dokument.")
     if kind == "text" and b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Checked(name, safe, f"Filen hedder {suffix}, men indeholder binære data.")
     return Checked(name, safe)

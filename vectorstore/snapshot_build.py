@@ -18,6 +18,7 @@ from vectorstore.sentences import passage_sentences, sentence_key
 from vectorstore.snapshot import FORMAT, INT_COLUMNS, TEXT_COLUMNS
 
 SentenceLookup = Callable[[list[str]], dict[str, np.ndarray]]
+LexicalText = Callable[[str, str, str], str]  # (title, section, text) → the text BM25 indexes
 
 
 def write_snapshot(
@@ -28,10 +29,12 @@ def write_snapshot(
     decompound: bool = False,
     analyzer: DanishAnalyzer | None = None,
     sentences: SentenceLookup | None = None,
+    lexical: LexicalText = lexical_text,
 ) -> int:
     """Write the snapshot of `passages` ((StoredPassage, vector) pairs) into `folder`; returns
     the number of passages. `sentences` gives the stored vectors of sentence keys: the
-    snapshot carries those of its passages' sentences, so answers never read the store's."""
+    snapshot carries those of its passages' sentences, so answers never read the store's.
+    `lexical` makes the text BM25 indexes (another one only in bench/index_ablation.py)."""
     import bm25s
     from bm25s.tokenization import Tokenized
 
@@ -58,7 +61,7 @@ def write_snapshot(
             if sentences is not None:
                 for _, sentence in passage_sentences(passage.text, m.section):
                     keys.setdefault(sentence_key(sentence))
-            texts.append(lexical_text(m.title, m.section, passage.text))
+            texts.append(lexical(m.title, m.section, passage.text))
             vector = np.asarray(vector, dtype=np.float32)
             dim = dim or int(vector.shape[0])
             vectors.append(vector)

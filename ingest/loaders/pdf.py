@@ -1,38 +1,32 @@
 """PDF via PyMuPDF: page-aware paragraphs and headings from the text layer.
 
-Headings are told from body text by font size and weight; running headers, footers and page
-labels are dropped (repeated margin lines, "Side 2 af 9"); superscript footnote markers are
-removed from the running text.
+The page is read as visual lines with one layer of text (ingest.loaders.pdf_lines); running
+headers, footers and page labels are removed by position and repetition (ingest.furniture); a
+table of contents becomes one "toc" block and the document's `toc` metadata (ingest.toc), never
+text. Headings are told from body text by font size and weight, a larger size or a bold line of
+a larger size being the higher level. The title is the PDF's own when it names the document,
+else the first page's largest heading (ingest.doc_title). What was removed or recognised is
+counted in `SourceDocument.layout`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.clean import furniture_key, furniture_keys, is_page_label, normalize_text
+from ingest.clean import furniture_key, is_page_label, normalize_text
+from ingest.doc_title import leading_name, title_from_lines
 from ingest.document import Block, SourceDocument
 from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile
+from ingest.furniture import Placed, furniture
 from ingest.limits import FileLimits, check_page_count
+from ingest.loaders.pdf_lines import Row, page_rows
+from ingest.toc import find_toc
 
-TOP_MARGIN = 0.25  # share of the page height where running headers live
-BOTTOM_MARGIN = 0.12
-BOLD_FLAG = 16
-
-
-@dataclass
-class _Line:
-    text: str
-    size: float
-    bold: bool
-    page: int
-    block: int
-    y_share: float  # vertical position as a share of page height
-
-    @property
-    def in_margin(self) -> bool:
-        return self.y_share < TOP_MARGIN or self.y_share > 1 - BOTTOM_MARGIN
+HEADING_STEP = 1.5  # points above the body size that make a line a heading by size alone
+MAX_HEADING_WORDS = 20
+MAX_BOLD_HEADING_WORDS = 14
+HEADER_PAGES = 2  # pages whose text is the header text for metadata
 
 
 def load_pdf(path: Path, limits: FileLimits | None = None) -> list[SourceDocument]:
@@ -49,32 +43,43 @@ def load_pdf(path: Path, limits: FileLimits | None = None) -> list[SourceDocumen
         check_page_count(doc.page_count, limits or FileLimits())
         if doc.page_count == 0:
             raise CorruptFile("PDF'en har ingen sider")
-        pages = [_page_lines(page, number) for number, page in enumerate(doc, start=1)]
-        title = (doc.metadata or {}).get("title") or ""
+        pages: list[list[Row]] = []
+        doubled = 0
+        for number, page in enumerate(doc, start=1):
+            rows, n = page_rows(page, number)
+            pages.append(rows)
+            doubled += n
+        pdf_title = (doc.metadata or {}).get("title") or ""
         page_count = doc.page_count
-    all_lines = [line for page in pages for line in page]
-    if not any(line.text.strip() for line in all_lines):
+    if not any(row.text for rows in pages for row in rows):
         if "repair" in pymupdf.TOOLS.mupdf_warnings().lower():
             raise CorruptFile("PDF'en er beskadiget og kunne ikke genskabes")
         raise EmptyDocument("ingen tekst i PDF'en (måske en scannet fil uden tekstlag)")
-    header_text = "\n".join(line.text for line in all_lines if line.page <= 2)
-    furniture = furniture_keys([[ln.text for ln in page if ln.in_margin] for page in pages])
-    body = [
-        ln
-        for ln in all_lines
-        if not is_page_label(ln.text) and not (ln.in_margin and furniture_key(ln.text) in furniture)
-    ]
-    blocks = _blocks(body)
-    metadata = {"title": normalize_text(title).strip()} if _useful_title(title) else {}
-    return [
-        SourceDocument(
-            blocks=blocks,
-            source_format="pdf",
-            metadata=metadata,
-            header_text=header_text,
-            pages=page_count,
-        )
-    ]
+    marked = furniture([[_placed(row) for row in rows] for rows in pages])
+    body = [row for p, rows in enumerate(pages) for i, row in enumerate(rows) if i not in marked[p]]
+    removed = [pages[p][i].plain for p in range(len(pages)) for i in sorted(marked[p])]
+    toc = find_toc([row.text for row in body], [row.page for row in body], page_count)
+    blocks = _blocks(body, toc.lines)
+    running = _running_lines(removed)
+    title = _title(pdf_title, blocks) or title_from_lines(running)
+    result = SourceDocument(
+        blocks=blocks,
+        source_format="pdf",
+        metadata={"title": title} if title else {},
+        header_text=_header_text(body, toc.lines, running),
+        pages=page_count,
+    )
+    if toc.entries:
+        result.metadata["toc"] = toc.metadata()
+    result.noted("furniture_lines", len(removed))
+    result.noted("toc_entries", len(toc.entries))
+    result.noted("doubled_runs", doubled)
+    return [result]
+
+
+def _placed(row: Row) -> Placed:
+    h, w = row.page_height, row.page_width
+    return Placed(row.plain, row.y0 / h, row.y1 / h, row.x0 / w, row.x1 / w)
 
 
 def _useful_title(title: str) -> bool:
@@ -86,36 +91,50 @@ def _useful_title(title: str) -> bool:
     )
 
 
-def _page_lines(page, number: int) -> list[_Line]:
-    height = page.rect.height or 1.0
-    lines: list[_Line] = []
-    data = page.get_text("dict", sort=False)
-    for block_no, block in enumerate(data["blocks"]):
-        if block.get("type") != 0:
-            continue
-        for line in block["lines"]:
-            spans = line["spans"]
-            sizes = [s["size"] for s in spans if s["text"].strip()]
-            if not sizes:
-                # an empty line separates paragraphs inside a block
-                lines.append(_Line("", 0.0, False, number, block_no, line["bbox"][1] / height))
-                continue
-            body = max(sizes)
-            text = "".join(
-                s["text"]
-                for s in spans
-                # superscript footnote markers: small digits inside a larger line
-                if not (s["size"] < body * 0.8 and s["text"].strip().isdigit())
-            )
-            bold = all(s["flags"] & BOLD_FLAG for s in spans if s["text"].strip())
-            text = normalize_text(text)
-            lines.append(
-                _Line(text, round(body, 1), bold, number, block_no, line["bbox"][1] / height)
-            )
-    return lines
+def _title(pdf_title: str, blocks: list[Block]) -> str:
+    """The PDF's own title when it names the document, else the first page's main heading.
+
+    The main heading is the first at the page's highest level, with the headings of that level
+    right after it (a title set on several lines); a bare type word ("Referat") takes the next
+    heading, the meeting's name, with it (ingest.doc_title). A page with no title of its own
+    leaves it to the running header, which names the document or meeting (see load_pdf).
+    """
+    if _useful_title(pdf_title):
+        return normalize_text(pdf_title).strip()
+    first_page = min((b.page for b in blocks if b.kind != "toc"), default=0)
+    page = [b for b in blocks if b.page == first_page and b.kind not in ("toc", "table")]
+    levels = [b.level for b in page if b.kind == "heading"]
+    if levels:
+        start = next(
+            n for n, b in enumerate(page) if b.kind == "heading" and b.level == min(levels)
+        )
+        end = start
+        while end < len(page) and page[end].kind == "heading" and page[end].level == min(levels):
+            end += 1
+        main = leading_name("\n".join(b.text for b in page[start:end]).split("\n"))
+        after = [leading_name(b.text.split("\n")) for b in page[end:] if b.kind == "heading"]
+        if title := title_from_lines([main, *after]):
+            return title
+    return title_from_lines(leading_name(b.text.split("\n")) for b in page)
 
 
-def _continues(previous: _Line, line: _Line) -> bool:
+def _running_lines(removed: list[str]) -> list[str]:
+    """Each running header or footer once (page numbers aside), without the page labels."""
+    once: dict[str, str] = {}
+    for line in removed:
+        if not is_page_label(line):
+            once.setdefault(furniture_key(line), line)
+    return list(once.values())
+
+
+def _header_text(body: list[Row], toc: set[int], running: list[str]) -> str:
+    """The first pages' text for metadata, then each running header once (the meeting's name
+    and date may be written nowhere else), without the table of contents."""
+    lines = [row.plain for i, row in enumerate(body) if row.page <= HEADER_PAGES and i not in toc]
+    return "\n".join(lines + running)
+
+
+def _continues(previous: Row, line: Row) -> bool:
     """Whether a text block goes on from the previous one (a sentence or word cut by a break)."""
     if not previous.text:
         return False
@@ -124,63 +143,88 @@ def _continues(previous: _Line, line: _Line) -> bool:
     return not previous.text.endswith((".", "!", "?", ":", ";")) and line.text[:1].islower()
 
 
-def _blocks(lines: list[_Line]) -> list[Block]:
+def _band(size: float) -> float:
+    return round(size * 2) / 2
+
+
+def _levels(lines: list[Row], toc: set[int]) -> dict[int, int]:
+    """Heading level per line index (absent: body text), from font sizes and weight."""
     sizes: Counter[float] = Counter()
-    for ln in lines:
-        if ln.text:
+    for i, ln in enumerate(lines):
+        if ln.text and i not in toc:
             sizes[ln.size] += len(ln.text)
     if not sizes:
-        return []
+        return {}
     body_size = sizes.most_common(1)[0][0]
-    heading_sizes = sorted({ln.size for ln in lines if ln.size >= body_size + 1.5}, reverse=True)
+    big = sorted({_band(ln.size) for ln in lines if ln.size >= body_size + HEADING_STEP})[::-1]
+    bold = sorted(
+        {
+            _band(ln.size)
+            for ln in lines
+            if ln.bold and body_size - 0.5 <= ln.size < body_size + HEADING_STEP
+        }
+    )[::-1]
+    levels: dict[int, int] = {}
+    for i, ln in enumerate(lines):
+        text = ln.plain
+        if i in toc or not text or not ln.horizontal or len(text.split()) > MAX_HEADING_WORDS:
+            continue
+        if text.endswith((".", ",", ";")) or not any(ch.isalpha() for ch in text):
+            continue
+        band = _band(ln.size)
+        if ln.size >= body_size + HEADING_STEP:
+            levels[i] = big.index(band) + 1
+        elif ln.bold and band in bold and len(text.split()) <= MAX_BOLD_HEADING_WORDS:
+            levels[i] = len(big) + bold.index(band) + 1
+    return levels
 
-    def heading_level(ln: _Line) -> int:
-        if not ln.text or len(ln.text.split()) > 20 or ln.text.endswith((".", ",", ";")):
-            return 0
-        if ln.size in heading_sizes:
-            return heading_sizes.index(ln.size) + 1
-        if ln.bold and ln.size >= body_size - 0.5 and len(ln.text.split()) <= 14:
-            return len(heading_sizes) + 1
-        return 0
 
+def _blocks(lines: list[Row], toc: set[int]) -> list[Block]:
+    """Paragraphs, headings and tables of contents from the lines."""
+    levels = _levels(lines, toc)
     blocks: list[Block] = []
-    current: list[_Line] = []
-    current_level = 0
+    current: list[Row] = []
+    current_kind, current_level = "paragraph", 0
 
     def flush() -> None:
-        nonlocal current, current_level
+        nonlocal current, current_kind, current_level
         if current:
-            text = "\n".join(ln.text for ln in current)
-            kind = "heading" if current_level else "paragraph"
             blocks.append(
                 Block(
-                    text=text,
-                    kind=kind,
+                    text="\n".join(ln.plain for ln in current),
+                    kind=current_kind,
                     level=current_level,
                     page=current[0].page,
                     page_end=current[-1].page,
                 )
             )
-        current, current_level = [], 0
+        current, current_kind, current_level = [], "paragraph", 0
 
-    previous: _Line | None = None
-    for ln in lines:
+    previous: Row | None = None
+    for i, ln in enumerate(lines):
         if not ln.text:
-            flush()
+            if current_kind != "toc":
+                flush()
             previous = ln
             continue
-        level = heading_level(ln)
+        level = levels.get(i, 0)
+        kind = "toc" if i in toc else "heading" if level else "paragraph"
         new_block = previous is not None and (
             ln.block != previous.block or ln.page != previous.page
         )
         boundary = (
             previous is None
+            or kind != current_kind
             or level != current_level
-            or (new_block and (level or current_level or not _continues(previous, ln)))
+            or (
+                kind != "toc"
+                and new_block
+                and (level or current_level or not _continues(previous, ln))
+            )
         )
         if boundary:
             flush()
-            current_level = level
+            current_kind, current_level = kind, level
         current.append(ln)
         previous = ln
     flush()

@@ -19,6 +19,7 @@ from ingest.errors import UndecodableText
 from ingest.items import NUMBER_ONLY, parse_item_heading
 from ingest.metadata import CASE_LINE
 from ingest.sections import section_name, split_label
+from ingest.toc import mark_toc
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _KEY_VALUE = re.compile(r"^[\w .-]{2,25}:\s")
@@ -51,14 +52,16 @@ def load_text(path: Path) -> list[SourceDocument]:
     markdown = path.suffix.lower() in {".md", ".markdown"}
     if markdown:
         text = _MD_EMPHASIS.sub(r"\2", text)
-    blocks = text_to_blocks(text, markdown=markdown)
-    return [
-        SourceDocument(
-            blocks=blocks,
-            source_format="markdown" if markdown else "txt",
-            header_text="\n".join(text.split("\n")[:40]),
-        )
-    ]
+    blocks, toc = mark_toc(text_to_blocks(text, markdown=markdown))
+    doc = SourceDocument(
+        blocks=blocks,
+        source_format="markdown" if markdown else "txt",
+        header_text="\n".join(text.split("\n")[:40]),
+    )
+    if toc.entries:  # the table of contents is structure (see ingest.toc), never text
+        doc.metadata["toc"] = toc.metadata()
+        doc.noted("toc_entries", len(toc.entries))
+    return [doc]
 
 
 def _looks_like_heading(line: str) -> bool:
