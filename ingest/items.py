@@ -181,15 +181,20 @@ def _item_table(table: Block, next_heading: Block | None) -> list[Block] | None:
     return [heading, *(replace(table, text=f, kind="paragraph", level=0) for f in fields)]
 
 
-def mark_items(blocks: list[Block], doc_type: str) -> tuple[list[Block], list[AgendaItem]]:
+def mark_items(
+    blocks: list[Block], doc_type: str, listed: list[tuple[str, str]] = ()
+) -> tuple[list[Block], list[AgendaItem]]:
     """The blocks tagged with their 1-based item (0 outside items), and the items found.
 
     Items are the numbered headings at the highest level that has any. An item runs until the
     next item or a higher-level heading: an unnumbered heading at the item's own level stays in
-    the item, so a misread heading inside a closed item never opens the rest of it.
+    the item, so a misread heading inside a closed item never opens the rest of it. `listed`:
+    the (number, title) entries of the document's own table of contents, which name its items
+    when their headings carry no number.
     """
     blocks = join_item_headings(blocks)
-    found = _numbered(blocks) or _bare_numbered(blocks) or _told_by_case_lines(blocks)
+    found = _numbered(blocks) or _listed(blocks, listed) or _bare_numbered(blocks)
+    found = found or _told_by_case_lines(blocks)
     if not found and doc_type in MEETING_DOC_TYPES:
         found = _told_by_sections(blocks)
     if not found:
@@ -228,6 +233,31 @@ def _numbered(blocks: list[Block]) -> dict[int, Parsed]:
         for i, b in enumerate(blocks)
         if b.kind == "heading" and (parsed := parse_item_heading(b.text))
     }
+
+
+def _listed(blocks: list[Block], listed: list[tuple[str, str]]) -> dict[int, Parsed]:
+    """Headings whose text is a numbered entry of the table of contents, in its order: the
+    document's own list of items tells which headings are items and their numbers."""
+    wanted = [(n, t) for n, t in listed if n and t and not n.count(".")]
+    found: dict[int, Parsed] = {}
+    at = 0
+    for i, block in enumerate(blocks):
+        if at == len(wanted) or block.kind != "heading":
+            continue
+        text = " ".join(block.text.split())
+        for j in range(at, len(wanted)):
+            number, title = wanted[j]
+            if _key(text) == _key(title):
+                number, name, closed = _parsed(number, text)
+                found[i] = (number, name, closed or bool(CLOSED_PREFIX.match(title)))
+                at = j + 1
+                break
+    return found if len(found) >= 2 else {}
+
+
+def _key(title: str) -> str:
+    name = CLOSED_PREFIX.sub("", " ".join(title.split()).rstrip(" .:"))
+    return name.lower()
 
 
 def _bare_numbered(blocks: list[Block]) -> dict[int, Parsed]:

@@ -13,6 +13,7 @@ case number and access (see ingest.items), so a closed item is closed however it
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -69,7 +70,7 @@ def prepare_document(
         meta["access"] = default_access
     items: list[AgendaItem] = []
     if not doc.metadata.get("item_number"):  # a portal item is one item already
-        blocks, items = mark_items(blocks, str(meta.get("doc_type", "")))
+        blocks, items = mark_items(blocks, str(meta.get("doc_type", "")), _listed(doc))
         blocks = mark_sections(blocks)
     complete_from_items(meta, blocks, head, weak_date)
     if not doc.metadata.get("item_number") and meta["title"] not in {i.title for i in items}:
@@ -155,6 +156,17 @@ def _read(doc: SourceDocument, blocks, source: str) -> tuple[dict[str, str | int
     if not meta.get("contact"):
         meta["contact"] = find_contact(head)
     return meta, head, weak_date
+
+
+def _listed(doc: SourceDocument) -> list[tuple[str, str]]:
+    """The (number, title) entries of the table of contents a loader found (ingest.toc)."""
+    try:
+        entries = json.loads(str(doc.metadata.get("toc") or "[]"))
+    except json.JSONDecodeError:
+        return []
+    return [
+        (str(e.get("number", "")), str(e.get("title", ""))) for e in entries if isinstance(e, dict)
+    ]
 
 
 def _name_meeting(meta: dict[str, str | int]) -> None:

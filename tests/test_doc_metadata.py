@@ -344,3 +344,23 @@ def test_item_headings_a_pdf_reader_took_for_paragraphs():
         ("1", "Godkendelse af dagsorden", "25-1"),
         ("2", "Takster 2025", "25-2"),
     ]
+
+
+def test_the_table_of_contents_names_unnumbered_item_headings(tmp_path):
+    text = (
+        "Referat\n\nIndholdsfortegnelse\n"
+        "1. Godkendelse af dagsorden .......... 2\n2. Trafikplan 2025 .......... 3\n"
+        "3. Lukket: Grundsalg .......... 4\n\n"
+        "Godkendelse af dagsorden\n\nDagsordenen blev godkendt uden bemærkninger af nogen art.\n\n"
+        "Trafikplan 2025\n\nPlanen blev vedtaget med stemmerne fra alle partier i udvalget.\n\n"
+        "Grundsalg\n\nGrunden blev solgt til højestbydende efter udbuddet i foråret.\n"
+    )
+    found = prepare_text(tmp_path, "referat.txt", text)
+    items = {
+        (p.metadata.item_number, p.metadata.item_title, p.metadata.access) for p in found.passages
+    }
+    assert items == {
+        ("1", "Godkendelse af dagsorden", "public"),
+        ("2", "Trafikplan 2025", "public"),
+        ("3", "Grundsalg", "closed"),  # the contents say it is closed; the heading does not
+    }
