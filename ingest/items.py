@@ -11,9 +11,11 @@ is joined to it, and an item heading set in a table with the item's fields ("715
 2017" | "Sagsnr.: | 12/27845", as Acadre writes it) becomes a heading and its field lines.
 Numbered headings are agenda items in minutes and agendas, or when the items show it: a closed
 item, a case number under the heading, or sections only agenda items have (a decision, a
-recommendation, a case account). Without numbered headings, headings each followed by their
-case number are the items, numbered in their order. A table of contents listing the items is
-body text and stays with the document.
+recommendation, a case account). A numbered title a reader took for a paragraph counts when
+its case line follows it. Without numbered headings, in this order: headings matching the
+numbered entries of the document's table of contents; headings "4 Takster" in a rising run;
+headings each followed by their case number; in minutes and agendas, headings that hold an
+item's sections. The last two are numbered in their order.
 """
 
 from __future__ import annotations
