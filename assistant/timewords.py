@@ -26,7 +26,10 @@ _MONTH = re.compile(
 )
 _NAME = (
     r"((?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|\s+og\s+))*[\wæøå]+udvalg(?:et)?"
-    r"|byrådet|kommunalbestyrelsen)"
+    # "Teknisk Udvalg", "Udvalget for Plan, Udvikling og Kultur" (its first words are enough:
+    # the index's names are matched by what the question gives of them)
+    r"|(?-i:[A-ZÆØÅ][\wæøå]+\s+Udvalg(?:et)?)|udvalget\s+for\s+[\wæøå-]+"
+    r"|byrådet|kommunalbestyrelsen|magistraten|regionsrådet|borgerrepræsentationen)"
 )
 _DECIDED = r"(?:besluttede|vedtog|godkendte|anbefalede|afviste|besluttet|vedtaget|godkendt)"
 _COMMITTEE = re.compile(

@@ -190,8 +190,8 @@ def _title(blocks) -> str:
     """The first short block that is not letterhead: a heading or a title line. An item
     heading is the title of a file holding that one item only."""
     for block in blocks[:12]:
-        if block.kind == "table" or is_letterhead_line(block.text):
-            continue
+        if block.kind in ("table", "toc") or is_letterhead_line(block.text):
+            continue  # a table of contents is never the title
         if block.kind == "heading" and (parsed := parse_item_heading(block.text)):
             headings = [b for b in blocks if b.kind == "heading" and parse_item_heading(b.text)]
             return parsed[1] if len(headings) == 1 else ""

@@ -37,9 +37,11 @@ from vectorstore.snapshots import SnapshotPublisher
 EMBED_BATCH = 32
 # Bump when loading, cleaning or chunking changes what passages a file yields: files processed
 # by another version are processed again (their unchanged texts keep their vectors).
-PIPELINE_VERSION = "7"  # 4: agenda items in minutes files; 5: meeting titles for letterheads;
+PIPELINE_VERSION = "8"  # 4: agenda items in minutes files; 5: meeting titles for letterheads;
 # 6: repeated text within a document kept once (ingest/repeats.py); 7: letterhead fields kept
-# as content (ingest/letterhead.py), table rows labelled by their header (ingest/tables.py)
+# as content (ingest/letterhead.py), table rows labelled by their header (ingest/tables.py);
+# 8: page furniture, contents and doubled text out of the text, items and metadata read from
+# any layout (issue 20)
 
 
 class Progress(Protocol):

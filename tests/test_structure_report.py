@@ -73,3 +73,14 @@ def test_ingest_reports_the_structure_per_file_in_json_and_in_the_table(tmp_path
     assert table.exit_code == 0, table.output
     assert "Struktur pr. fil" in table.stdout and "ingen dagsordenspunkter" in table.stdout
     assert "passager har et dagsordenspunkt" in table.stdout
+
+
+def test_a_table_of_contents_is_never_the_title():
+    blocks = [
+        Block("Indhold\n1. Godkendelse af dagsorden\t2\n2. Budget 2025\t3", "toc"),
+        Block("Referat af Økonomiudvalgets møde", "heading", 1),
+        Block("Udvalget godkendte dagsordenen og drøftede budgettet for 2025 grundigt."),
+    ]
+    doc = SourceDocument(blocks, "txt")
+    meta = prepared(doc)[0].metadata
+    assert meta["title"] == "Referat af Økonomiudvalgets møde"
