@@ -283,3 +283,24 @@ def test_real_minutes_with_contents_in_both_renditions(shared_corpus, suffix):
     )
     items = {(p.metadata.item_number, p.metadata.case_number) for p in prepared.passages}
     assert ("715", "12/27845") in items
+
+
+def test_bullet_lines_in_a_bold_font_are_list_items_not_headings(tmp_path):
+    import pymupdf
+
+    path = tmp_path / "begrundelse.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 72
+    page.insert_text((72, y), "Begrundelse", fontsize=16, fontname="hebo")
+    body = "Vejen bør etableres af følgende grunde, som Byrådet har lagt vægt på i sin vurdering."
+    for line in [body] * 3:
+        y += 18
+        page.insert_text((72, y), line, fontsize=10, fontname="helv")
+    bullets = ["› Vejen vil sikre en god infrastruktur i området", "› Støjen håndteres med volde"]
+    for line in bullets:
+        y += 18
+        page.insert_text((72, y), line, fontsize=10, fontname="hebo")
+    doc.save(path)
+    headings = [b.text for b in read(path)[0].blocks if b.kind == "heading"]
+    assert headings == ["Begrundelse"]

@@ -11,6 +11,7 @@ counted in `SourceDocument.layout`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from ingest.limits import FileLimits, check_page_count
 from ingest.loaders.pdf_lines import Row, page_rows
 from ingest.toc import find_toc
 
+# a bullet glyph opening the line ("› Vejens …", "• At …"): a list item, never a heading
+_BULLET = re.compile(r"^[•›»▪■□●○◦►▶➢➤✓✔·*–-]\s")
 HEADING_STEP = 1.5  # points above the body size that make a line a heading by size alone
 MAX_HEADING_WORDS = 20
 MAX_BOLD_HEADING_WORDS = 14
@@ -171,6 +174,8 @@ def _levels(lines: list[Row], toc: set[int]) -> dict[int, int]:
             continue
         if text.endswith((".", ",", ";")) or not any(ch.isalpha() for ch in text):
             continue
+        if _BULLET.match(text):
+            continue  # a list item: body text, however it is set
         band = _band(ln.size)
         if ln.size >= body_size + HEADING_STEP:
             levels[i] = big.index(band) + 1
