@@ -54,7 +54,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 
@@ -75,7 +74,6 @@ from ui.factory import build_embedder, index_folder  # noqa: E402
 from vectorstore.embeddings import ReferentEmbeddings  # noqa: E402
 from vectorstore.hybrid import HybridSearcher  # noqa: E402
 from vectorstore.lexical import lexical_text  # noqa: E402
-from vectorstore.protocols import PassageStore  # noqa: E402
 from vectorstore.records import StoredPassage, stable_hash  # noqa: E402
 from vectorstore.snapshot import Snapshot  # noqa: E402
 from vectorstore.snapshot_build import LexicalText, write_snapshot  # noqa: E402
@@ -87,18 +85,9 @@ CONTROL = "shipped, rewritten (control)"  # must rank exactly like the shipped s
 SAVE_EVERY = 60.0  # seconds between saves of the re-embedded vectors
 
 
-class QueryVectors:
-    """What a searcher needs of a store: its embedder, for query vectors (passages, vectors
-    and BM25 come from the snapshot)."""
-
-    def __init__(self, embedder: ReferentEmbeddings) -> None:
-        self.embedder = embedder
-
-
 def retriever_on(root: Path, embedder: ReferentEmbeddings) -> Retriever:
     """Retrieval as the assistant runs it, on the current snapshot of the index folder `root`."""
-    store = cast(PassageStore, QueryVectors(embedder))
-    return Retriever(HybridSearcher(store, SnapshotReader(root)))
+    return Retriever(HybridSearcher(embedder, SnapshotReader(root)))
 
 
 def current_snapshot(root: Path, model_id: str) -> Snapshot:

@@ -67,7 +67,7 @@ def main() -> None:
         ]
         print(f"{'variant':28s} {'R@1':>5s} {'R@5':>5s} {'R@10':>5s} {'MRR@10':>7s}")
         for name, lexical, mode, params in variants:
-            searcher = HybridSearcher(store, lexical, **params)
+            searcher = HybridSearcher(store.embedder, lexical, **params)
             report = evaluate(Retriever(searcher), questions, k=10, mode=mode)
             print(f"{name:28s} {report.recall(1):5.2f} {report.recall(5):5.2f} "
                   f"{report.recall(10):5.2f} {report.mrr():7.3f}")  # fmt: skip

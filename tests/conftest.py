@@ -13,6 +13,7 @@ import shutil
 import socket
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -144,7 +145,13 @@ def example_searcher(tmp_path_factory, embedder):
     store = ChromaStore(client, embedder)
     report = Ingestor(store, FileCatalog(client)).run([docs])
     assert not report.failed
-    return searcher_for(store, root / "store" / "index"), root
+    return ExampleStore(searcher_for(store, root / "store" / "index"), root, store)
+
+
+class ExampleStore(NamedTuple):
+    searcher: Any  # vectorstore.hybrid.HybridSearcher over the store's published snapshot
+    root: Path
+    store: Any  # vectorstore.chroma.ChromaStore
 
 
 @pytest.fixture

@@ -182,24 +182,21 @@ def minutes_searcher(tmp_path_factory, embedder):
     store = ChromaStore(client, embedder)
     report = Ingestor(store, FileCatalog(client)).run([docs])
     assert not report.failed
-    return searcher_for(store, root / "store" / "bm25")
+    return searcher_for(store, root / "store" / "bm25"), store
 
 
 @pytest.mark.parametrize(("name", "number", "case", "title", "words"), CLOSED_ITEMS)
 def test_public_search_never_returns_a_closed_item(
     minutes_searcher, name, number, case, title, words
 ):
-    closed_ids = set(
-        minutes_searcher.store.ids_where({"$and": [{"source": name}, {"access": "closed"}]})
-    )
+    searcher, store = minutes_searcher
+    closed_ids = set(store.ids_where({"$and": [{"source": name}, {"access": "closed"}]}))
     assert closed_ids, "the closed item is stored, marked closed"
     query = f"{title} {words}"
-    staff = minutes_searcher.search(query, k=20, filters=SearchFilters(access="closed")).hits
+    staff = searcher.search(query, k=20, filters=SearchFilters(access="closed")).hits
     assert any(h.chunk_id in closed_ids for h in staff), "staff with access find the item"
     for mode in ("hybrid", "dense", "bm25"):
-        public = minutes_searcher.search(
-            query, k=50, mode=mode, filters=SearchFilters(access="public")
-        )
+        public = searcher.search(query, k=50, mode=mode, filters=SearchFilters(access="public"))
         assert public.hits, f"{mode}: the query's other words find public passages"
         for hit in public.hits:
             assert hit.chunk_id not in closed_ids and hit.metadata.access == "public"

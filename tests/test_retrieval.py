@@ -49,9 +49,10 @@ def test_each_mode_ranks_on_its_own(searcher):
     assert bm25 and all(h.lexical_rank and h.dense_rank is None for h in bm25)
 
 
-def test_public_callers_never_see_closed_items(searcher):
-    closed_ids = set(searcher.store.ids_where({"access": "closed"}))
-    closed = searcher.store.get(sorted(closed_ids))
+def test_public_callers_never_see_closed_items(built):
+    searcher, _, store = built
+    closed_ids = set(store.ids_where({"access": "closed"}))
+    closed = store.get(sorted(closed_ids))
     assert {p.metadata.title for p in closed} == {
         "Klage over afslag på skoleskift", "Salg af erhvervsgrund i erhvervsområdet Lindbæk Syd"
     }, "the examples contain two closed agenda items"  # fmt: skip
@@ -67,7 +68,7 @@ def test_public_callers_never_see_closed_items(searcher):
             assert not {h.chunk_id for h in public} & closed_ids
             listed = [a["chunk_id"] for h in public for a in h.also_in]
             assert not set(listed) & closed_ids
-            assert all(p.metadata.access == "public" for p in searcher.store.get(listed))
+            assert all(p.metadata.access == "public" for p in store.get(listed))
     assert allowed_access("internal") == ["public", "internal"]
 
 
@@ -107,12 +108,12 @@ def test_bad_questions(searcher):
 
 
 def test_the_snapshot_follows_the_store_after_an_ingest(built, embedder):
-    searcher, root = built
+    searcher, root, store = built
     reader = searcher.snapshots
     first = reader.current()
     assert reader.current() is first  # nothing published since: the same object, no reload
     # a second process would load the published snapshot, never build one
-    publisher = SnapshotPublisher(searcher.store, reader.root)
+    publisher = SnapshotPublisher(store, reader.root)
     assert not publisher.ensure_current() and publisher.published == 0
     assert len(SnapshotReader(reader.root).current()) == len(first)
     # an ingest holds the writer lock and publishes when done; the next search sees it
@@ -122,7 +123,7 @@ def test_the_snapshot_follows_the_store_after_an_ingest(built, embedder):
         "Notat om snerydning\n\nVejafdelingen har indkøbt tre nye saltspredere til cykelstierne.",
         encoding="utf-8",
     )
-    Ingestor(searcher.store, FileCatalog(searcher.store.client), publisher=publisher).run([extra])
+    Ingestor(store, FileCatalog(store.client), publisher=publisher).run([extra])
     assert publisher.published == 1
     hits = searcher.search("saltspredere", k=3, mode="bm25").hits
     assert hits and "saltspredere" in hits[0].text
@@ -151,9 +152,9 @@ def test_compound_halves_join_the_index(built):
     d = Decompounder(DanishAnalyzer(), {"skole", "vej", "integration", "politik"})
     tokens = d("Integrationspolitikken og skolevejen")
     assert {"integration", "politik", "skol", "vej"} <= set(tokens)
-    searcher, root = built
-    plain = searcher_for(searcher.store, root / "index-plain").snapshots.current()
-    split = searcher_for(searcher.store, root / "index-split", decompound=True).snapshots.current()
+    _, root, store = built
+    plain = searcher_for(store, root / "index-plain").snapshots.current()
+    split = searcher_for(store, root / "index-split", decompound=True).snapshots.current()
     assert plain.decompounder is None and split.decompounder is not None
     # halves of compounds the examples use, learnt from the examples themselves
     text = "varmestyring i skoletiden"

@@ -97,7 +97,7 @@ def test_a_writer_failing_midway_leaves_the_last_snapshot_current(store, tmp_pat
 def test_access_fails_closed(store, tmp_path):
     root = tmp_path / "index"
     SnapshotPublisher(store, root).publish()
-    searcher = HybridSearcher(store, SnapshotReader(root))
+    searcher = HybridSearcher(store.embedder, SnapshotReader(root))
     snapshot = searcher.snapshots.current()
     every = snapshot.get(snapshot.select(np.ones(len(snapshot), dtype=bool)))
     levels = {p.text.split()[0]: p.metadata.access for p in every}

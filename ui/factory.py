@@ -8,6 +8,7 @@ from pathlib import Path
 from assistant.retrieve import Retriever
 from ingest.limits import FileLimits
 from ingest.pipeline import IngestOptions, Ingestor
+from ui.backend import Backend
 from ui.config import Settings
 from vectorstore.catalog import FileCatalog
 from vectorstore.chroma import ChromaStore, open_client
@@ -126,7 +127,21 @@ def build_retriever(settings: Settings, store: ChromaStore | None = None) -> Ret
     """
     store = store or build_store(settings, create=False)
     build_publisher(settings, store).ensure_current()
-    return Retriever(HybridSearcher(store, SnapshotReader(index_folder(settings))))
+    return Retriever(HybridSearcher(store.embedder, SnapshotReader(index_folder(settings))))
+
+
+def build_backend(settings: Settings) -> Backend:
+    """The assistant, catalogue and store of one deployment; a chat model that cannot be set
+    up leaves the app working without one, and says why."""
+    store = build_store(settings, create=False)
+    assistant = build_assistant(settings, retriever=build_retriever(settings, store))
+    llm_error = ""
+    if settings.llm:
+        try:
+            assistant.llm = build_llm_composer(settings)
+        except Exception as exc:  # missing extra, bad spec: the app works without a model
+            llm_error = f"{type(exc).__name__}: {exc}"
+    return Backend(assistant, build_catalog(settings, store), store, llm_error)
 
 
 def build_assistant(settings: Settings, with_llm: bool = False, retriever: Retriever | None = None):

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.briefing import Briefing
+from ui.backend import Backend
 from ui.config import Settings, SettingsError, for_municipality, load_settings
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.filters import SearchFilters, allowed_access
@@ -63,35 +64,13 @@ def settings_key(s: Settings) -> str:
     return json.dumps({f: str(getattr(s, f)) for f in fields}, sort_keys=True)
 
 
-@dataclass
-class Backend:
-    """What the app needs from a store: the assistant (with its retriever) and the catalog."""
-
-    assistant: Any  # assistant.assistant.Assistant
-    catalog: Any  # vectorstore.catalog.FileCatalog
-    llm_error: str = ""  # why the configured chat model could not be set up, if it could not
-
-    @property
-    def store(self):
-        return self.assistant.retriever.searcher.store
-
-
 # one entry per municipality served (opened on first use; the least recently used beyond
 # the bound is closed): a worker's memory follows what it serves
 @st.cache_resource(show_spinner="Åbner dokumentlageret …", max_entries=8)
 def _backend(key: str, _settings: Settings) -> Backend:
     from ui import factory
 
-    retriever = factory.build_retriever(_settings)  # StoreUnavailableError is not cached
-    assistant = factory.build_assistant(_settings, retriever=retriever)
-    llm_error = ""
-    if _settings.llm:
-        try:
-            assistant.llm = factory.build_llm_composer(_settings)
-        except Exception as exc:  # missing extra, bad spec: the app works without a model
-            llm_error = f"{type(exc).__name__}: {exc}"
-    store = retriever.searcher.store
-    return Backend(assistant, factory.build_catalog(_settings, store), llm_error)
+    return factory.build_backend(_settings)  # StoreUnavailableError is not cached
 
 
 def backend() -> Backend | None:
@@ -152,14 +131,14 @@ IndexView = Summary  # what one access level may see, summarised by the snapshot
 
 def index_view(found: Backend) -> IndexView:
     """Computed once per snapshot and access level (the snapshot caches it)."""
-    return found.assistant.retriever.snapshot().summary(access_level())
+    return found.snapshot().summary(access_level())
 
 
 def page_allowed(found: Backend, source: str, page: int, level: str) -> bool:
     """Whether every passage on a PDF page is one this session may see: a page image shows
     everything on the page, so one passage above the session's level keeps it hidden."""
     try:
-        return found.assistant.retriever.snapshot().page_allowed(source, page, level)
+        return found.snapshot().page_allowed(source, page, level)
     except Exception:  # an index error: no image rather than a guess
         return False
 

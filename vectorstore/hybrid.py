@@ -17,7 +17,7 @@ import numpy as np
 from vectorstore.collapse import collapse_duplicates
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters
-from vectorstore.protocols import PassageStore
+from vectorstore.protocols import Embedder
 from vectorstore.records import Hit, StoredPassage
 from vectorstore.rescore import by_best_sentence
 from vectorstore.snapshot import Snapshot
@@ -43,7 +43,7 @@ class SearchResult:
 class HybridSearcher:
     def __init__(
         self,
-        store: PassageStore,
+        embedder: Embedder,
         snapshots: SnapshotReader,
         candidates: int = 50,
         rrf_k: int = 60,
@@ -52,7 +52,7 @@ class HybridSearcher:
         sentence_weight: float = 1.0,
         rescore: int = 10,
     ) -> None:
-        self.store = store  # for its embedder (query vectors); passages come from snapshots
+        self.embedder = embedder  # query vectors; passages come from the snapshots
         self.snapshots = snapshots
         self.candidates = candidates
         self.rrf_k = rrf_k
@@ -125,7 +125,7 @@ class HybridSearcher:
         query = " ".join((query or "").split())[:MAX_QUERY_CHARS]
         vector = self._vectors.pop(query, None)
         if vector is None:
-            vector = self.store.embedder.embed_query_array(query)
+            vector = self.embedder.embed_query_array(query)
         self._vectors[query] = vector
         while len(self._vectors) > QUERY_CACHE:
             self._vectors.pop(next(iter(self._vectors)))
