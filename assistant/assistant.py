@@ -8,31 +8,40 @@ shown) or not found (with what the index covers).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.answer import ANSWERED, NOT_FOUND, Answer
 from assistant.choose import Choice, SentenceChooser
 from assistant.compose_extractive import ExtractiveComposer
-from assistant.confidence import RANK, ConfidencePolicy, measure
-from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
-from assistant.errors import AssistantError
+from assistant.confidence import RANK, ConfidencePolicy, Signals, measure
+from assistant.conversation import Turn
+from assistant.evidence import Evidence, gather
 from assistant.index_coverage import coverage_note
 from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
-from assistant.timewords import committee_mentioned
+from assistant.question import EmptyQuestionError, ParsedQuestion, parse_question
 from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import InvalidQueryError
-from vectorstore.records import Hit
+from vectorstore.hybrid import InvalidQueryError, SearchResult
 from vectorstore.snapshot import Snapshot
 
+NOTHING_FOUND = "Jeg fandt ikke noget i dokumenterne, der besvarer spørgsmålet."
 REPHRASE_TIP = (
     "Prøv at omformulere spørgsmålet med ord, der kunne stå i sagerne, eller nævn et udvalg "
     "eller en periode."
 )
 
 
-class EmptyQuestionError(AssistantError):
-    message = "Skriv et spørgsmål."
+@dataclass
+class Attempt:
+    """One pass from retrieved passages to a judged choice of sentences."""
+
+    result: SearchResult
+    filters: SearchFilters  # what was searched with
+    derived: dict[str, str]  # filters taken from the question, by kind
+    evidence: Evidence
+    choice: Choice
+    signals: Signals
+    tier: str
 
 
 class Assistant:
@@ -80,134 +89,106 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Text as it is produced, then the finished `Answer` as the last item.
 
-        `skip_derived` names filters ("period", "committee") not to take from the question:
-        the user removed them.
+        The stages, each run once: parse the question (with the conversation) → retrieve
+        (with the filters the question names, and without them) → gather the evidence → choose
+        sentences → judge confidence → compose (or let a chat model write over an answered
+        one). `skip_derived` names filters ("period", "committee") not to take from the
+        question: the user removed them.
         """
-        question = " ".join((question or "").split())
-        if not question:
-            raise EmptyQuestionError("empty question")
         history = history or []
+        snapshot = self.retriever.snapshot()  # one snapshot for the whole answer
+        parsed = parse_question(question, history, snapshot.committees)
         base = replace(filters) if filters else SearchFilters()
         base.access = access
-        index = self.retriever.snapshot()  # one snapshot for the whole answer
-        query = retrieval_query(question, history)
         try:
             found = self.retriever.for_question(
-                question, self.k, base, query=query, today=self.today,
-                skip_derived=skip_derived, snapshot=index,
+                parsed.text, self.k, base, query=parsed.query, today=self.today,
+                skip_derived=skip_derived, snapshot=snapshot,
             )  # fmt: skip
         except InvalidQueryError as exc:
             raise EmptyQuestionError(str(exc)) from exc
-        result, searched, derived = found.result, found.filters, found.derived
-        applied = list(derived.values())
-        notes: list[str] = []
-        if found.dropped:
-            notes.append(_without_note(found.dropped))
-        hits = self._prefer_previous_case(result.hits, question, history)
-        committees = self._asked_committees(question, history, index)
-        if committees:
-            hits = self._committee_first(hits, committees, history, base, index)
-        hits = self.retriever.with_context(hits, searched, snapshot=index)
-        choice = self._choose(question, hits, index, query, committees)
-        seen = [measure(choice, hits, question, index, query)]
-        tier = self.confidence.tier(seen[0])
-        if tier != ANSWERED and choice.direct and self._continues_case(question, history, choice):
-            tier = ANSWERED  # a follow-up about the case just answered needs no new topic words
-        if tier != ANSWERED and derived:
+        notes = [_without_note(found.dropped)] if found.dropped else []
+        attempt = self._attempt(parsed, found.result, found.filters, found.derived, base, snapshot)
+        attempts = [attempt]
+        if attempt.tier != ANSWERED and found.derived and found.unfiltered is not None:
             # "i januar 2024" may date the event, not the meeting that decided it: when the
-            # derived filters find no answer, search once more with only the caller's filters
-            retry = found.unfiltered or self.retriever.retrieve(
-                query, k=self.k, filters=base, snapshot=index
-            )
-            retry_hits = self._prefer_previous_case(retry.hits, question, history)
-            retry_hits = self.retriever.with_context(retry_hits, base, snapshot=index)
-            again = self._choose(question, retry_hits, index, query)
-            seen.append(measure(again, retry_hits, question, index, query))
-            retry_tier = self.confidence.tier(seen[-1])
-            if RANK[retry_tier] < RANK[tier]:
-                notes.append(_without_note(applied))
-                result, hits, choice, tier = retry, retry_hits, again, retry_tier
-                applied, derived = [], {}
-        if tier == NOT_FOUND:
-            reason = result.empty_reason or "Jeg fandt ikke noget i dokumenterne, der besvarer "
-            if not result.empty_reason:
-                reason += "spørgsmålet."
-            text = f"{reason} {coverage_note(index, access)} {REPHRASE_TIP}"
-            answer = Answer(
-                question, text, [], True, ", ".join(applied), hits=hits, derived=derived,
-                signals=seen, confidence=NOT_FOUND,
-            )  # fmt: skip
-            yield text
-            yield answer
-            return
-        composed = self.composer.compose(choice, tier)
-        answer = Answer(
-            question, composed.text, composed.citations, False, ", ".join(applied), notes,
-            hits=hits, derived=derived, signals=seen, confidence=tier, direct=composed.direct,
-            evidence=composed.evidence,
+            # derived filters find no answer, the search without them (made with them) may
+            retry = self._attempt(parsed, found.unfiltered, base, {}, base, snapshot)
+            attempts.append(retry)
+            if RANK[retry.tier] < RANK[attempt.tier]:
+                notes.append(_without_note(list(attempt.derived.values())))
+                attempt = retry
+        yield from self._answer(parsed, attempt, attempts, notes, snapshot, access, mode)
+
+    def _attempt(
+        self,
+        parsed: ParsedQuestion,
+        result: SearchResult,
+        filters: SearchFilters,
+        derived: dict[str, str],
+        base: SearchFilters,
+        snapshot: Snapshot,
+    ) -> Attempt:
+        """Evidence → choice → confidence, for one set of retrieved passages."""
+        evidence = gather(self.retriever, parsed, result.hits, filters, base, snapshot)
+        choice = self.chooser.choose(
+            parsed.text, evidence.hits, snapshot, topic=parsed.query,
+            meanings=evidence.meanings, committees=parsed.committees, kind=parsed.kind,
         )  # fmt: skip
-        if mode == "llm" and self.llm is not None and tier == ANSWERED:
-            # a model writes only over an answer the evidence supports: an uncertain answer
-            # asserts nothing, so no model is asked to
+        signals = measure(choice, evidence.hits, parsed.text, snapshot, parsed.query)
+        tier = self.confidence.tier(signals)
+        if (
+            tier != ANSWERED
+            and choice.direct
+            and parsed.cases
+            and any(c.hit.metadata.case_number in parsed.cases for c in choice.direct)
+        ):
+            tier = ANSWERED  # a follow-up about the case just answered needs no new topic words
+        return Attempt(result, filters, derived, evidence, choice, signals, tier)
+
+    def _answer(
+        self,
+        parsed: ParsedQuestion,
+        attempt: Attempt,
+        attempts: list[Attempt],
+        notes: list[str],
+        snapshot: Snapshot,
+        access: str,
+        mode: str,
+    ) -> Iterator[str | Answer]:
+        """The answer of the chosen attempt: its decline, its composed text, or a chat
+        model's text over it (only over an answered one: an uncertain answer asserts nothing,
+        so no model is asked to)."""
+        signals = [a.signals for a in attempts]
+        applied = ", ".join(attempt.derived.values())
+        hits = attempt.evidence.hits
+        if attempt.tier == NOT_FOUND:
+            reason = (
+                attempt.result.empty_reason or "Jeg fandt ikke noget i dokumenterne, der besvarer "
+            )
+            if not attempt.result.empty_reason:
+                reason += "spørgsmålet."
+            text = f"{reason} {coverage_note(snapshot, access)} {REPHRASE_TIP}"
+            yield text
+            yield Answer(
+                parsed.text, text, [], True, applied, hits=hits, derived=attempt.derived,
+                signals=signals, confidence=NOT_FOUND,
+            )  # fmt: skip
+            return
+        composed = self.composer.compose(attempt.choice, attempt.tier)
+        answer = Answer(
+            parsed.text, composed.text, composed.citations, False, applied, notes,
+            hits=hits, derived=attempt.derived, signals=signals, confidence=attempt.tier,
+            direct=composed.direct, evidence=composed.evidence,
+        )  # fmt: skip
+        if mode == "llm" and self.llm is not None and attempt.tier == ANSWERED:
             for part in self.llm.stream(answer, hits):
                 if isinstance(part, Answer):
-                    part.derived = dict(derived)
+                    part.derived = dict(attempt.derived)
                 yield part
             return
         yield composed.text
         yield answer
-
-    def _choose(
-        self,
-        question: str,
-        hits: list[Hit],
-        index: Snapshot,
-        query: str,
-        committees: list[str] = (),
-    ) -> Choice:
-        meanings = self.retriever.sentence_meanings(query, hits, index) if hits else {}
-        return self.chooser.choose(
-            question, hits, index, topic=query, meanings=meanings, committees=committees
-        )
-
-    @staticmethod
-    def _asked_committees(question: str, history: list[Turn], index: Snapshot) -> list[str]:
-        """The index's names of a committee a follow-up names ("Og hvad sagde
-        Økonomiudvalget?"), when the conversation has a case to ask it about."""
-        if not previous_cases(history) or not is_follow_up(question, history):
-            return []
-        return committee_mentioned(question, index.committees)
-
-    def _committee_first(
-        self,
-        hits: list[Hit],
-        committees: list[str],
-        history: list[Turn],
-        base: SearchFilters,
-        index: Snapshot,
-    ) -> list[Hit]:
-        """That committee's passages of the case just discussed first, its decision leading,
-        whether or not retrieval ranked them high."""
-        cases = previous_cases(history)
-        own = self.retriever.same_case(cases, base, section="", snapshot=index)
-        own = [h for h in own if h.metadata.committee in committees]
-        own.sort(key=lambda h: ("Beslutning" not in h.metadata.section, -h.metadata.date_ordinal))
-        ids = {h.chunk_id for h in own}
-        return own + [h for h in hits if h.chunk_id not in ids]
-
-    @staticmethod
-    def _continues_case(question: str, history: list[Turn], choice: Choice) -> bool:
-        cases = set(previous_cases(history))
-        return is_follow_up(question, history) and any(
-            c.hit.metadata.case_number in cases for c in choice.direct
-        )
-
-    def _prefer_previous_case(self, hits: list[Hit], question: str, history: list[Turn]):
-        """For a follow-up, passages of the case just discussed come first."""
-        cases = set(previous_cases(history))
-        if not is_follow_up(question, history) or not cases:
-            return hits
-        return sorted(hits, key=lambda h: h.metadata.case_number not in cases)
 
 
 def _without_note(labels: list[str]) -> str:

@@ -89,12 +89,14 @@ class SentenceChooser:
         topic: str = "",
         meanings: dict[str, float] | None = None,
         committees: Collection[str] = (),
+        kind: str | None = None,
     ) -> Choice:
         """`topic` is the conversation-aware question retrieval used (its words weigh
         sentences); `meanings` maps sentence keys to their cosine with the question;
-        `committees`: a follow-up asked for these committees' treatment of the case."""
-        kind = qk.kind_of(question)
-        ranked = candidates(question, hits, index, topic, meanings)
+        `committees`: a follow-up asked for these committees' treatment of the case; `kind`:
+        the question's kind, when the caller parsed it already."""
+        kind = kind or qk.kind_of(question)
+        ranked = candidates(question, hits, index, topic, meanings, kind)
         if not ranked:
             return Choice(kind)
         direct = _decision_head(question, kind, ranked, hits, committees)

@@ -97,6 +97,7 @@ def candidates(
     index: Snapshot,
     topic: str = "",
     meanings: dict[str, float] | None = None,
+    kind: str | None = None,
 ) -> list[Candidate]:
     """Every quotable sentence of the hits, best first.
 
@@ -105,7 +106,7 @@ def candidates(
     the question.
     """
     terms = question_terms(topic or question, index)
-    kind = qk.kind_of(question)
+    kind = kind or qk.kind_of(question)
     wants_decision = bool(qk.DECISION.search(question))
     meanings = meanings or {}
     out: list[Candidate] = []

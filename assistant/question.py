@@ -1,0 +1,49 @@
+"""The first stage of an answer: the question parsed once, with what the conversation adds.
+
+Everything later stages need to know about the question — its words as searched, its kind, whether
+it leans on the conversation, the case and committee a follow-up means — is worked out here,
+once per question, and passed on; no later stage parses the question or the history again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant import question_kind as qk
+from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
+from assistant.errors import AssistantError
+from assistant.timewords import committee_mentioned
+from vectorstore.hybrid import MAX_QUERY_CHARS
+
+
+class EmptyQuestionError(AssistantError):
+    message = "Skriv et spørgsmål."
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    text: str  # as asked, whitespace normalised, cut at what the embedder reads
+    kind: str  # assistant.question_kind: who, why, outcome, cost, decision, …
+    follow_up: bool  # leans on the conversation's topic (a pronoun, an ellipsis, no topic)
+    query: str  # what retrieval searches: the text, led by the topic's questions for a follow-up
+    cases: tuple[str, ...] = ()  # the case numbers a follow-up means (the topic's last answer)
+    # the index's names of a committee a follow-up names ("Og hvad sagde Økonomiudvalget?")
+    committees: tuple[str, ...] = ()
+
+
+def parse_question(question: str, history: list[Turn], committees: list[str]) -> ParsedQuestion:
+    """`committees`: the names the index holds (a follow-up's committee is matched to them)."""
+    text = " ".join((question or "").split())[:MAX_QUERY_CHARS]
+    if not text:
+        raise EmptyQuestionError("empty question")
+    follow_up = is_follow_up(text, history)
+    cases = tuple(previous_cases(history)) if follow_up else ()
+    named = tuple(committee_mentioned(text, committees)) if cases else ()
+    return ParsedQuestion(
+        text=text,
+        kind=qk.kind_of(text),
+        follow_up=follow_up,
+        query=retrieval_query(text, history),
+        cases=cases,
+        committees=named,
+    )
