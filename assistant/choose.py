@@ -85,7 +85,7 @@ class SentenceChooser:
         self,
         question: str,
         hits: list[Hit],
-        index: Snapshot,
+        snapshot: Snapshot,
         topic: str = "",
         meanings: dict[str, float] | None = None,
         committees: Collection[str] = (),
@@ -96,7 +96,7 @@ class SentenceChooser:
         `committees`: a follow-up asked for these committees' treatment of the case; `kind`:
         the question's kind, when the caller parsed it already."""
         kind = kind or qk.kind_of(question)
-        ranked = candidates(question, hits, index, topic, meanings, kind)
+        ranked = candidates(question, hits, snapshot, topic, meanings, kind)
         if not ranked:
             return Choice(kind)
         direct = _decision_head(question, kind, ranked, hits, committees)

@@ -54,15 +54,15 @@ class Signals:
 
 
 def measure(
-    choice: Choice, hits: list[Hit], question: str, index: Snapshot, topic: str = ""
+    choice: Choice, hits: list[Hit], question: str, snapshot: Snapshot, topic: str = ""
 ) -> Signals:
     top = _first_stage_top(hits)
     # squared IDF: whether the passage has the question's rarest, most specific words
-    terms = {t: w * w for t, w in question_terms(topic or question, index).items()}
+    terms = {t: w * w for t, w in question_terms(topic or question, snapshot).items()}
     # what a passage is (its title, section and committee) counts as well as what it says
     described = [f"{h.metadata.title} {h.metadata.section} {h.metadata.committee} {h.text}"
                  for h in top]  # fmt: skip
-    best_coverage = max((coverage(text, terms, index) for text in described), default=0.0)
+    best_coverage = max((coverage(text, terms, snapshot) for text in described), default=0.0)
     top_ids = {h.chunk_id for h in top}
     cosines = [
         c.meaning for c in choice.ranked if c.meaning is not None and c.hit.chunk_id in top_ids
@@ -81,7 +81,7 @@ def measure(
         has_value=_has_value(choice),
         years_found=all(y in seen_years or y in text for y in qk.YEAR.findall(question)),
         kind=choice.kind,
-        passages=len(index),
+        passages=len(snapshot),
     )
 
 

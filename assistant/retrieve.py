@@ -67,21 +67,14 @@ class Retriever:
         """
         base = filters or SearchFilters()
         query = query or question
-        index = snapshot or self.snapshot()
-        searched, labels = filters_from_question(
-            question, base, index.committees, today or date.today()
+        snapshot = snapshot or self.snapshot()
+        searched, derived = filters_from_question(
+            question, base, snapshot.committees, today or date.today(), skip_derived
         )
-        derived = _derived(base, searched, labels)
-        for kind in skip_derived:
-            if kind == "period":
-                searched.date_from, searched.date_to = base.date_from, base.date_to
-            elif kind == "committee":
-                searched.committee = base.committee
-            derived.pop(kind, None)
         if not derived:
-            return QuestionSearch(self.retrieve(query, k, base, mode, index), base)
-        narrowed = self.retrieve(query, k, searched, mode, index)
-        plain = self.retrieve(query, k, base, mode, index)
+            return QuestionSearch(self.retrieve(query, k, base, mode, snapshot), base)
+        narrowed = self.retrieve(query, k, searched, mode, snapshot)
+        plain = self.retrieve(query, k, base, mode, snapshot)
         if _strength(narrowed) >= DERIVED_KEEP_RATIO * _strength(plain) and narrowed.hits:
             return QuestionSearch(narrowed, searched, derived, unfiltered=plain)
         return QuestionSearch(plain, base, {}, list(derived.values()))
@@ -166,14 +159,3 @@ def _strength(result: SearchResult) -> float:
     if lexical:
         return max(lexical)
     return max((h.dense_score or 0.0 for h in result.hits), default=0.0)
-
-
-def _derived(base: SearchFilters, searched: SearchFilters, applied: list[str]) -> dict[str, str]:
-    """The filters taken from the question by kind; `applied` lists the period first."""
-    labels = iter(applied)
-    derived: dict[str, str] = {}
-    if (searched.date_from, searched.date_to) != (base.date_from, base.date_to):
-        derived["period"] = next(labels, "periode")
-    if searched.committee != base.committee:
-        derived["committee"] = next(labels, "udvalg")
-    return derived

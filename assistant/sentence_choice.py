@@ -55,19 +55,19 @@ class Candidate:
         return self.section.lower().startswith("beslutning")
 
 
-def question_terms(question: str, index: Snapshot) -> dict[str, float]:
-    terms = {t for t in index.tokenize(question) if t not in QUESTION_STEMS}
-    return {t: index.idf(t) for t in terms}
+def question_terms(question: str, snapshot: Snapshot) -> dict[str, float]:
+    terms = {t for t in snapshot.tokenize(question) if t not in QUESTION_STEMS}
+    return {t: snapshot.idf(t) for t in terms}
 
 
-def coverage(text: str, terms: dict[str, float], index: Snapshot) -> float:
+def coverage(text: str, terms: dict[str, float], snapshot: Snapshot) -> float:
     """Share of the question's weighted terms in `text`. A term found only inside a compound
     counts for most of its weight: Danish writes "underskudsgaranti" where the question says
     "underskud", and "strømafbrydelser" where it says "strømmen"; and the other way round, a
     compound asked ("kontaktperson") whose first part is written ("Kontakt:")."""
     if not terms:
         return 0.0
-    tokens = set(index.tokenize(text))
+    tokens = set(snapshot.tokenize(text))
     found = 0.0
     for term, weight in terms.items():
         if term in tokens:
@@ -94,7 +94,7 @@ def meaning_score(cosine: float | None) -> float:
 def candidates(
     question: str,
     hits: list[Hit],
-    index: Snapshot,
+    snapshot: Snapshot,
     topic: str = "",
     meanings: dict[str, float] | None = None,
     kind: str | None = None,
@@ -105,19 +105,19 @@ def candidates(
     answer comes from the question itself. `meanings` maps sentence keys to their cosine with
     the question.
     """
-    terms = question_terms(topic or question, index)
+    terms = question_terms(topic or question, snapshot)
     kind = kind or qk.kind_of(question)
     wants_decision = bool(qk.DECISION.search(question))
     meanings = meanings or {}
     out: list[Candidate] = []
     for rank, hit in ranked_hits(hits):
-        context = coverage(f"{hit.metadata.title} {hit.metadata.section}", terms, index)
+        context = coverage(f"{hit.metadata.title} {hit.metadata.section}", terms, snapshot)
         for section, sentence in passage_sentences(hit.text, hit.metadata.section):
             if section.lower() in SKIP_SECTIONS:
                 continue
             if sentence == section and sentence in (hit.metadata.title, hit.metadata.item_title):
                 continue  # the title as a heading: the lead-in names it already
-            cover = coverage(sentence, terms, index)
+            cover = coverage(sentence, terms, snapshot)
             cosine = meanings.get(sentence_key(sentence))
             score = (
                 MEANING_WEIGHT * meaning_score(cosine)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 
@@ -94,20 +95,26 @@ def committee_mentioned(question: str, known: list[str]) -> list[str]:
 
 
 def filters_from_question(
-    question: str, base: SearchFilters, known_committees: list[str], today: date
-) -> tuple[SearchFilters, list[str]]:
-    """The caller's filters plus those the question names; explicit caller filters win."""
-    applied: list[str] = []
+    question: str,
+    base: SearchFilters,
+    known_committees: list[str],
+    today: date,
+    skip: Collection[str] = (),
+) -> tuple[SearchFilters, dict[str, str]]:
+    """The caller's filters plus those the question names, and a label per kind taken
+    ("period", "committee"); explicit caller filters win, and kinds in `skip` (the user
+    removed them) are not taken."""
+    derived: dict[str, str] = {}
     filters = replace(base)
-    if filters.date_from is None and filters.date_to is None:
+    if filters.date_from is None and filters.date_to is None and "period" not in skip:
         period = period_from_question(question, today)
         if period:
             filters.date_from, filters.date_to = period[0], period[1]
-            applied.append(f"periode {period[0].isoformat()} – {period[1].isoformat()}"
-                           f" («{period[2]}»)")  # fmt: skip
-    if filters.committee is None:
+            derived["period"] = (f"periode {period[0].isoformat()} – {period[1].isoformat()}"
+                                 f" («{period[2]}»)")  # fmt: skip
+    if filters.committee is None and "committee" not in skip:
         committee = committee_from_question(question, known_committees)
         if committee:
             filters.committee = committee
-            applied.append(f"udvalg «{committee}»")
-    return filters, applied
+            derived["committee"] = f"udvalg «{committee}»"
+    return filters, derived
