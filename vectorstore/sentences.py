@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 ABBREVIATIONS = {
     "bl.a", "f.eks", "jf", "mio", "mia", "nr", "ca", "pkt", "stk", "mv", "m.m", "dvs",
@@ -54,6 +55,15 @@ CELL_SEPARATOR = " | "  # between a table row's cells (ingest.tables), and only 
 def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
     """(section, sentence) pairs of a passage: the candidates an answer may quote.
 
+    One answer reads a passage's sentences in three stages (rescoring, sentence meanings,
+    choosing); they are split once (cached by text and section)."""
+    return list(_passage_sentences(text, section))
+
+
+@lru_cache(maxsize=4096)
+def _passage_sentences(text: str, section: str) -> tuple[tuple[str, str], ...]:
+    """See `passage_sentences`.
+
     Passages that merge small sections mark each with a "Heading: " lead. The lead tells the
     sentence's section, and a heading of some words ("Oplæg fra sociolog Eva Steensig") is a
     candidate of its own: in notes, headings often carry the answer. Bullet lines are lines;
@@ -83,7 +93,7 @@ def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
         for sentence in split_sentences(line):
             if len(sentence.split()) >= MIN_WORDS:
                 out.append((current, sentence))
-    return out
+    return tuple(out)
 
 
 def _section_lead(line: str, sections: list[str]) -> str:
