@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 
 from assistant.sentence_choice import QUESTION_STEMS
-from vectorstore.lexical import DanishAnalyzer
+from danish.analyzer import DanishAnalyzer
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # a body's name: "Økonomiudvalget", "Børne- og Skoleudvalget", "Ældrerådet", "byrådet"
