@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from danish.sentences import split_sentences
 from ingest.document import Block, SourceDocument
-from vectorstore.sentences import split_sentences
 
 STANDALONE_SECTIONS = {"beslutning"}
 RECOMMENDATION_SECTIONS = {"indstilling"}
