@@ -5,20 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from danish.dates import danish_date
 from vectorstore.records import Hit
-
-MONTHS_DA = [
-    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-    "oktober", "november", "december",
-]  # fmt: skip
-
-
-def danish_date(iso: str) -> str:
-    """2023-06-19 → "19. juni 2023"."""
-    if not iso or len(iso) < 10:
-        return iso
-    year, month, day = iso[:10].split("-")
-    return f"{int(day)}. {MONTHS_DA[int(month) - 1]} {year}"
 
 
 def display_committee(name: str) -> str:

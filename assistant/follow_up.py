@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from assistant.sentence_choice import QUESTION_STEMS
 from danish.analyzer import DanishAnalyzer
+from danish.dates import MONTH_NAMES
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # a body's name: "Økonomiudvalget", "Børne- og Skoleudvalget", "Ældrerådet", "byrådet"
@@ -91,8 +92,7 @@ finansieringen tidsplan tidsplanen baggrund baggrunden begrundelse begrundelsen 
 konsekvensen konsekvenser konsekvenserne frist fristen tidspunkt tidspunktet dato datoen
 formål formålet resultat resultatet status udfald udfaldet skridt
 meget mange penge kroner kr mio millioner mia milliarder procent pct antal antallet
-år året måned måneden uge ugen dag dagen periode perioden januar februar marts april maj juni
-juli august september oktober november december forår foråret sommer sommeren efterår
+år året måned måneden uge ugen dag dagen periode perioden forår foråret sommer sommeren efterår
 efteråret vinter vinteren fjor sidste næste forrige nuværende tidligere senere dengang
 ny nye nyt gammel gamle gammelt stor store stort samlet samlede endelig endelige endeligt hele
 første anden andet andre flere færdig færdige færdigt præcis præcist cirka ca lige bare mere
@@ -100,6 +100,7 @@ mindre egentlig oprindelig oprindeligt
 socialdemokratiet venstre konservative sf enhedslisten radikale folkeparti alternativet
 moderaterne danmarksdemokraterne liberal alliance
 """.split()  # noqa: SIM905 - a word list reads better as text
+GENERIC_WORDS += MONTH_NAMES
 
 _analyzer: DanishAnalyzer | None = None
 

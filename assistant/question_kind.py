@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import MONTHS_DA
+from danish.dates import MONTH_NAME_PATTERN
 
 WHO = re.compile(r"\bhvem\b|\bhvilke[nt]? (?:person|politiker|firma|virksomhed|leverandør|"
                  r"udvalg|myndighed|rådgiver)\w*", re.IGNORECASE)  # fmt: skip
@@ -52,7 +52,7 @@ DECISION = re.compile(
 AMOUNT = re.compile(
     r"\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?|millioner|milliarder|procent|pct\.?|%)", re.I
 )
-_MONTH = "(?:" + "|".join(MONTHS_DA) + ")"
+_MONTH = "(?:" + MONTH_NAME_PATTERN + ")"
 _WEEKDAY = r"\b(?:man|tirs|ons|tors|fre|lør|søn)dag\w*\b"
 # a count: a number that is not a year or a day of a date ("84 tilmeldte", "16 %", "tre …")
 COUNT_VALUE = re.compile(

@@ -16,9 +16,9 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from danish.dates import parse_danish_date
 from ingest.committees import first_committee
 from ingest.document import Block
-from ingest.metadata import parse_danish_date
 
 DECISION = "Beslutning"
 RECOMMENDATION = "Indstilling"

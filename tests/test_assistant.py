@@ -8,7 +8,7 @@ import pytest
 from assistant.assistant import Assistant, EmptyQuestionError, turn_from
 from assistant.citations import check_citations
 from assistant.retrieve import Retriever
-from assistant.timewords import period_from_question
+from danish.dates import period_from_question
 from vectorstore.filters import SearchFilters
 
 

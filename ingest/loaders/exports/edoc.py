@@ -12,6 +12,7 @@ import re
 
 from lxml import etree
 
+from danish.dates import parse_danish_date
 from ingest.clean import normalize_text
 from ingest.loaders.exports.model import (
     ExportAttachment,
@@ -22,7 +23,7 @@ from ingest.loaders.exports.model import (
 )
 from ingest.loaders.exports.sections import caption_heading, is_known_section, section_name
 from ingest.loaders.exports.xml import child_text
-from ingest.metadata import find_case_number, is_letterhead_line, parse_danish_date
+from ingest.metadata import find_case_number, is_letterhead_line
 
 SYSTEM = "edoc-xml"
 # the item's own heading at the top of its text: "2.<tab>Bygningsvedligeholdelse 2013"

@@ -13,6 +13,7 @@ import re
 
 from lxml import etree
 
+from danish.dates import parse_danish_date
 from ingest.loaders.exports.model import (
     ExportAttachment,
     ExportItem,
@@ -28,7 +29,6 @@ from ingest.loaders.exports.sections import (
 )
 from ingest.loaders.exports.xml import child_text
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
-from ingest.metadata import parse_danish_date
 
 SYSTEM = "sbsys-xml"
 MINUTES_TYPES = ("minute", "referat", "protocol", "protokol")

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from danish.dates import parse_danish_date
 from ingest.clean import collapse_whitespace
-from ingest.metadata import parse_danish_date
 
 # a field whose caption says who will decide, not what was decided
 DECIDED_BY = re.compile(r"^(?:beslutningen\s+træffes\s+af|sagen\s+afgøres\s+(?:af|i))$", re.I)
