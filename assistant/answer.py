@@ -5,16 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from danish.committees import display_committee
 from danish.dates import danish_date
 from vectorstore.records import Hit
-
-
-def display_committee(name: str) -> str:
-    """Portal names like "Byråd 2022-2025" read as "Byrådet" in a sentence."""
-    base = name.split(" 20")[0].strip()
-    if base.lower() in {"byråd", "kommunalbestyrelse"}:
-        return base + ("t" if base.endswith("e") else "et")
-    return base
 
 
 @dataclass

@@ -19,7 +19,7 @@ from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval
 from assistant.errors import AssistantError
 from assistant.index_coverage import coverage_note
 from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
-from assistant.timewords import committee_mentioned
+from danish.committees import committee_mentioned
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import InvalidQueryError
 from vectorstore.records import Hit

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer import ANSWERED, Citation, Quote, display_committee
+from assistant.answer import ANSWERED, Citation, Quote
 from assistant.choose import Choice, is_heading, label_of
 from assistant.sentence_choice import Candidate
 from assistant.source_text import inert
+from danish.committees import display_committee
 from danish.dates import danish_date
 from vectorstore.records import Hit
 

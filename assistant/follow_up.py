@@ -20,14 +20,10 @@ from functools import lru_cache
 
 from assistant.sentence_choice import QUESTION_STEMS
 from danish.analyzer import DanishAnalyzer
+from danish.committees import BODY_NAME
 from danish.dates import MONTH_NAMES
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-# a body's name: "Økonomiudvalget", "Børne- og Skoleudvalget", "Ældrerådet", "byrådet"
-_BODY = re.compile(
-    r"(?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|\s+og\s+))*[\wæøå]*(?i:(?:udvalg|råd)(?:et|ets|s)?)\b"
-    r"|\b(?i:(?:kommunal)?bestyrelsen)\b"
-)
 _YEAR = re.compile(r"^\d+$")
 
 # pronouns that always stand for something said before
@@ -119,7 +115,7 @@ def _generic_stems() -> frozenset[str]:
 
 def _words(text: str) -> list[str]:
     """Lower-cased words and punctuation marks, bodies' names taken out."""
-    return [t.lower() for t in _TOKEN.findall(_BODY.sub(" ", text))]
+    return [t.lower() for t in _TOKEN.findall(BODY_NAME.sub(" ", text))]
 
 
 def content_stems(text: str) -> set[str]:

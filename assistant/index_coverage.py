@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from assistant.answer import display_committee
+from danish.committees import display_committee
 from danish.dates import danish_date
 from vectorstore.snapshot import Snapshot
 

@@ -15,8 +15,8 @@ import re
 from collections import Counter
 from datetime import date
 
+from danish.committees import first_committee, most_named_committee
 from danish.dates import parse_danish_date
-from ingest.committees import first_committee, most_named_committee
 from ingest.doc_types import OPENING_LINE_WORDS
 from ingest.document import Block
 from ingest.items import starts_item

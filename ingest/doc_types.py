@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.committees import committee_spans
+from danish.committees import committee_spans
 
 OPENING_LINE_WORDS = 12
 # the words that name a document's type; earliest in the title wins

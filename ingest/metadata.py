@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from danish.committees import most_named_committee
 from danish.dates import parse_danish_date
-from ingest.committees import most_named_committee
 from ingest.doc_types import title_doc_type
 
 _LABELLED_DATE = re.compile(r"^\s*(?:dato|date|mødedato)\s*[:.]\s*(.+)$", re.IGNORECASE | re.M)

@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from danish.committees import first_committee
 from danish.dates import format_date
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
-from ingest.committees import first_committee
 from ingest.doc_meta import (
     complete_from_items,
     opening_lines,

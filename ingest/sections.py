@@ -16,8 +16,8 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from danish.committees import first_committee
 from danish.dates import parse_danish_date
-from ingest.committees import first_committee
 from ingest.document import Block
 
 DECISION = "Beslutning"

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from ingest.committees import committee_names
+from danish.committees import committee_names
 from ingest.doc_types import read_doc_type, title_doc_type
 from ingest.document import Block, SourceDocument
 from ingest.items import join_item_headings, mark_items, parse_item_heading

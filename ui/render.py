@@ -18,8 +18,8 @@ from assistant.answer import (
     UNCERTAIN,
     Answer,
     Citation,
-    display_committee,
 )
+from danish.committees import display_committee
 from danish.dates import danish_date
 from ingest.report import FileResult, IngestReport
 from ui.uploads import UPLOAD_NAMESPACE

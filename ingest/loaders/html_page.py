@@ -13,8 +13,8 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
+from danish.committees import first_committee
 from danish.dates import parse_danish_date
-from ingest.committees import first_committee
 from ingest.items import parse_item_heading
 from ingest.loaders.html_blocks import HEADING_MARK, HEADING_TAGS, inline_text
 from ingest.sections import section_name

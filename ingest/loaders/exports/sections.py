@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from danish.committees import same_body
 from danish.dates import parse_danish_date
 from ingest.clean import collapse_whitespace
 
@@ -92,21 +93,6 @@ def is_known_section(line: str) -> bool:
 
 def is_empty_content(text: str) -> bool:
     return collapse_whitespace(text).strip(" .").lower() in EMPTY_CONTENT | {""}
-
-
-def same_body(owner: str, committee: str) -> bool:
-    """Whether "Økonomiudvalgets" (a caption's owner) names the committee "Økonomiudvalget"."""
-    a, b = _body_key(owner), _body_key(committee)
-    return bool(a and b) and (a.startswith(b) or b.startswith(a))
-
-
-def _body_key(name: str) -> str:
-    words = re.sub(r"\([^)]*\)", " ", name.lower()).split()
-    key = re.sub(r"[^a-zæøå]", "", "".join(words))
-    for ending in ("ets", "ens", "s", "et", "en"):  # genitive and definite forms
-        if key.endswith(ending) and len(key) > len(ending) + 3:
-            return key[: -len(ending)]
-    return key
 
 
 def _date_in(text: str) -> date | None:
