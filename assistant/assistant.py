@@ -20,6 +20,7 @@ from assistant.errors import AssistantError
 from assistant.index_coverage import coverage_note
 from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
 from danish.committees import committee_mentioned
+from danish.decisions import holds_decision
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import InvalidQueryError
 from vectorstore.records import Hit
@@ -191,7 +192,7 @@ class Assistant:
         cases = previous_cases(history)
         own = self.retriever.same_case(cases, base, section="", snapshot=index)
         own = [h for h in own if h.metadata.committee in committees]
-        own.sort(key=lambda h: ("Beslutning" not in h.metadata.section, -h.metadata.date_ordinal))
+        own.sort(key=lambda h: (not holds_decision(h.metadata.section), -h.metadata.date_ordinal))
         ids = {h.chunk_id for h in own}
         return own + [h for h in hits if h.chunk_id not in ids]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant import question_kind as qk
 from danish.analyzer import inside_compound
+from danish.decisions import is_decision
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences, sentence_key
 from vectorstore.snapshot import Snapshot
@@ -52,7 +53,7 @@ class Candidate:
 
     @property
     def is_decision(self) -> bool:
-        return self.section.lower().startswith("beslutning")
+        return is_decision(self.section)
 
 
 def question_terms(question: str, index: Snapshot) -> dict[str, float]:
@@ -118,7 +119,7 @@ def candidates(
             )
             if qk.fits_kind(kind, sentence):
                 score += KIND_BONUS
-            if section.lower().startswith("beslutning"):
+            if is_decision(section):
                 score += DECISION_BONUS[0] if wants_decision else DECISION_BONUS[1]
             out.append(Candidate(hit, rank, sentence, score, section, cover, cosine))
     _demote_superseded_decisions(out)

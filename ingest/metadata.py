@@ -1,7 +1,8 @@
 """Metadata from text, for documents that carry no structured metadata.
 
-Reads the letterhead and first page: title, date in Danish formats, case number, committee,
-document type and contact. Structured metadata from a loader (portal JSON) always wins.
+Reads the letterhead and first page: a labelled date, the contact, letterhead fields, and as
+weak cues the committee and document type named most (the Danish words themselves are
+`danish`). Structured metadata from a loader (portal JSON) always wins.
 """
 
 from __future__ import annotations
@@ -14,18 +15,6 @@ from danish.dates import parse_danish_date
 from ingest.doc_types import title_doc_type
 
 _LABELLED_DATE = re.compile(r"^\s*(?:dato|date|mødedato)\s*[:.]\s*(.+)$", re.IGNORECASE | re.M)
-_CASE_LABEL = re.compile(
-    r"(?:sagsid|sags-?id|sagsnr|sags\s?nr|\bsag\s?nr|sagsnummer|j\.\s?nr|journalnr)\.?\s*[:.]?\s*"
-    r"([A-ZÆØÅ0-9][\w./-]*\d[\w./-]*)",
-    re.IGNORECASE,
-)
-# a line that states a case number, as under an agenda item's heading ("Sagsnr.: 24-008831")
-CASE_LINE = re.compile(
-    r"^\s*(?:sagsid|sags-?id|sagsnr|sags\s?nr|sag\s?nr|sagsnummer|j\.\s?nr|journalnr)"
-    r"(?:\.?\s*[:.]\s*|\s+)(?=\S*\d)",
-    re.IGNORECASE,
-)
-_EMN = re.compile(r"\bEMN-\d{4}-\d+\b")
 _CONTACT = re.compile(
     r"^\s*(?:kontakt(?:person)?|sagsbehandlere?|udarbejdet af)\s*[:.]\s*(.+)$", re.I | re.M
 )
@@ -44,14 +33,6 @@ def find_date(text: str) -> date | None:
     if labelled and (value := parse_danish_date(labelled.group(1))):
         return value
     return parse_danish_date(text)
-
-
-def find_case_number(text: str) -> str:
-    if match := _EMN.search(text):
-        return match.group(0)
-    if match := _CASE_LABEL.search(text):
-        return match.group(1).rstrip(".")
-    return ""
 
 
 def find_contact(text: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from danish.committees import first_committee
 from danish.dates import format_date
+from danish.decisions import find_case_number
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
 from ingest.doc_meta import (
@@ -39,7 +40,7 @@ from ingest.items import (
     stricter_access,
 )
 from ingest.letterhead import keep_letterhead
-from ingest.metadata import find_case_number, find_contact, is_letterhead_line
+from ingest.metadata import find_contact, is_letterhead_line
 from ingest.repeats import drop_repeated_chunks, drop_repeats
 from ingest.sections import mark_sections
 from ingest.tables import label_table

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from danish.decisions import is_decision
 from danish.sentences import is_absence_note, split_sentences
 
 # bump when `passage_sentences` changes: the next ingest embeds the sentences it lacks
@@ -47,7 +48,7 @@ def passage_sentences(text: str, section: str) -> list[tuple[str, str]]:
         if CELL_SEPARATOR in line:
             out += [(current, row) for row in _row_sentences(line)]
             continue
-        if current.lower().startswith("beslutning") and len(line.split()) <= DECISION_WORDS:
+        if is_decision(current) and len(line.split()) <= DECISION_WORDS:
             out.append((current, line))
             continue
         for sentence in split_sentences(line):

@@ -14,6 +14,7 @@ import re
 from lxml import etree
 
 from danish.dates import parse_danish_date
+from danish.decisions import UNPUBLISHED_NAME
 from ingest.loaders.exports.model import (
     ExportAttachment,
     ExportItem,
@@ -32,8 +33,6 @@ from ingest.loaders.html_blocks import html_to_blocks, parse_html
 
 SYSTEM = "sbsys-xml"
 MINUTES_TYPES = ("minute", "referat", "protocol", "protokol")
-# an enclosure whose name says it is not published ("Ikke offentliggjort - Bilag 2 …")
-_UNPUBLISHED = re.compile(r"^\s*(?:ikke\s+offentlig\w*|lukket|fortrolig\w*)\b", re.IGNORECASE)
 
 
 def is_sbsys(root: etree._Element) -> bool:
@@ -103,7 +102,7 @@ def _item(element: etree._Element, committee: str, meeting_date: str) -> ExportI
             ExportAttachment(
                 title=title,
                 names=tuple(n for n in names if n),
-                closed=closed or bool(_UNPUBLISHED.match(title)),
+                closed=closed or bool(UNPUBLISHED_NAME.match(title)),
             )
         )
     return item
