@@ -18,8 +18,8 @@ from datetime import date
 from danish.committees import first_committee, most_named_committee
 from danish.dates import parse_danish_date
 from danish.decisions import CASE_LINE, DECISION
+from danish.doc_types import OPENING_LINE_WORDS
 from danish.sections import decision_maker, is_agenda_section, section_name
-from ingest.doc_types import OPENING_LINE_WORDS
 from ingest.document import Block
 from ingest.items import starts_item
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from danish.committees import most_named_committee
 from danish.dates import parse_danish_date
-from ingest.doc_types import title_doc_type
+from danish.doc_types import title_doc_type
 
 _LABELLED_DATE = re.compile(r"^\s*(?:dato|date|mødedato)\s*[:.]\s*(.+)$", re.IGNORECASE | re.M)
 _CONTACT = re.compile(

@@ -22,6 +22,7 @@ from pathlib import Path
 from danish.committees import first_committee
 from danish.dates import format_date
 from danish.decisions import find_case_number
+from danish.doc_types import read_doc_type
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
 from ingest.doc_meta import (
@@ -30,7 +31,6 @@ from ingest.doc_meta import (
     read_committee,
     read_meeting_date,
 )
-from ingest.doc_types import read_doc_type
 from ingest.document import Block, SourceDocument
 from ingest.items import (
     AgendaItem,

@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 
 from danish.committees import committee_names
+from danish.doc_types import read_doc_type, title_doc_type
 from danish.sections import decision_maker, section_name, split_label
-from ingest.doc_types import read_doc_type, title_doc_type
 from ingest.document import Block, SourceDocument
 from ingest.items import join_item_headings, mark_items, parse_item_heading
 from ingest.loaders import load_file

@@ -13,6 +13,10 @@ import re
 
 from danish.committees import committee_spans
 
+# the types a document is filed as; "andet" (other) when no word names one
+DOC_TYPES = (
+    "referat", "dagsorden", "opsamling", "politik", "notat", "høringssvar", "plan", "bilag", "andet"
+)  # fmt: skip
 OPENING_LINE_WORDS = 12
 # the words that name a document's type; earliest in the title wins
 # (a plural names a collection, not this document: "Dagsordener og referater" is a portal's
