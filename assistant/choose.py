@@ -16,8 +16,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
-from assistant import question_kind as qk
 from assistant.sentence_choice import Candidate, candidates
+from danish import questions as qk
 from danish.decisions import FORMAL_DECISION, ONWARD, is_decision, is_recommendation
 from vectorstore.records import Hit
 from vectorstore.sentences import DECISION_WORDS

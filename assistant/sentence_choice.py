@@ -12,20 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant import question_kind as qk
+from danish import questions as qk
 from danish.analyzer import inside_compound
 from danish.decisions import is_decision
+from danish.questions import QUESTION_STEMS
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences, sentence_key
 from vectorstore.snapshot import Snapshot
 
-QUESTION_STEMS = {
-    "hvad", "hvem", "hvorn", "hvor", "hvordan", "hvorfor", "hvilk", "hvilket", "kommun",
-    "kan", "må", "skal", "fik", "får", "gør", "blev", "bliv", "sket", "beslut", "vedtag",
-    "godkend", "besluttet", "vedtaget", "godkendt", "beslutted", "vedtog", "afgjord", "afgjort",
-    # cues for the kind of answer (an amount, a number): they choose sentences, not topics
-    "kost", "kosted", "peng", "mang", "læng",
-}  # fmt: skip
 SKIP_SECTIONS = {"sagsprocedure"}  # who treats the case: says nothing about the question
 COMPOUND_WEIGHT = 0.7
 # e5 cosines of related text run from about 0.75 (unrelated) to 0.95 (the same statement):
