@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +61,10 @@ def test_the_leaf_imports_nothing_of_ours():
         + "".join(f"import danish.{m}\n" for m in modules)
         + f"print(sorted(m for m in sys.modules if m.split('.')[0] in {OURS!r}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
     assert out.stdout.strip() == "[]"
 
 
