@@ -5,28 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from danish.committees import display_committee
+from danish.dates import danish_date
 from vectorstore.records import Hit
-
-MONTHS_DA = [
-    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-    "oktober", "november", "december",
-]  # fmt: skip
-
-
-def danish_date(iso: str) -> str:
-    """2023-06-19 → "19. juni 2023"."""
-    if not iso or len(iso) < 10:
-        return iso
-    year, month, day = iso[:10].split("-")
-    return f"{int(day)}. {MONTHS_DA[int(month) - 1]} {year}"
-
-
-def display_committee(name: str) -> str:
-    """Portal names like "Byråd 2022-2025" read as "Byrådet" in a sentence."""
-    base = name.split(" 20")[0].strip()
-    if base.lower() in {"byråd", "kommunalbestyrelse"}:
-        return base + ("t" if base.endswith("e") else "et")
-    return base
 
 
 @dataclass

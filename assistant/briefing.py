@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from assistant.answer import Answer, Citation, danish_date
+from assistant.answer import Answer, Citation
 from assistant.errors import BriefingExportError
 from assistant.source_text import inert
+from danish.dates import danish_date
 
 
 @dataclass

@@ -16,25 +16,13 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
-from assistant import question_kind as qk
 from assistant.sentence_choice import Candidate, candidates
+from danish import questions as qk
+from danish.decisions import FORMAL_DECISION, ONWARD, is_decision, is_recommendation
 from vectorstore.records import Hit
 from vectorstore.sentences import DECISION_WORDS
 from vectorstore.snapshot import Snapshot
 
-_FORMAL_DECISION = re.compile(
-    r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
-    r"godkendt|anbefales|indstillingen (blev )?godkendt|"
-    r"[\w-]+ anbefaler over ?for [\w-]+,? at [\w\s-]{0,80}indstilling(en)? godkendes|"
-    r"[\w-]+ godkendte [\w\s-]{0,60}indstilling(en)?)\.?",
-    re.I,
-)  # a decision that only says the item was noted or a recommendation approved: no facts
-# a decision that hands the case on: "Økonomiudvalget anbefaler over for Byrådet, at …"
-_ONWARD = re.compile(
-    r"\b(?:anbefaler|anbefales|indstiller|oversendes|sendes videre)\b[^.]{0,40}?"
-    r"\b(?:over ?for|til)\s+(?P<body>Byrådet|[A-ZÆØÅ][\w-]*udvalget)",
-    re.IGNORECASE,
-)
 EVIDENCE = 5  # evidence sentences chosen (an answered question shows four beside its direct one)
 FOLLOW_FROM_WORDS = 20  # only a short (topic) sentence is followed by the next one
 DIRECT_FOLLOW_FROM_WORDS = 8  # in the direct answer, only a fragment is
@@ -361,7 +349,7 @@ def _what_was_approved(decision: Candidate, ranked: list[Candidate]) -> Candidat
     same_item = [
         c
         for c in ranked
-        if c.section.lower().startswith("indstilling")
+        if is_recommendation(c.section)
         and (c.hit.chunk_id == decision.hit.chunk_id or (doc and c.hit.metadata.doc_id == doc))
     ]
     if not same_item:
@@ -380,7 +368,7 @@ def _pending(chosen: list[Candidate], hits: list[Hit]) -> tuple[str, Candidate] 
     if not decisions:
         return None
     latest = max(decisions, key=lambda c: c.hit.metadata.date_ordinal)
-    onward = _ONWARD.search(latest.sentence)
+    onward = ONWARD.search(latest.sentence)
     if onward is None:
         return None
     later = [
@@ -398,9 +386,7 @@ def _only_noted(cand: Candidate) -> bool:
 
 
 def _is_formal_decision(cand: Candidate) -> bool:
-    return cand.section.lower().startswith("beslutning") and bool(
-        _FORMAL_DECISION.fullmatch(cand.sentence.strip())
-    )
+    return is_decision(cand.section) and bool(FORMAL_DECISION.fullmatch(cand.sentence.strip()))
 
 
 def _same_case(a: Hit, b: Hit) -> bool:

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer import ANSWERED, Citation, Quote, danish_date, display_committee
+from assistant.answer import ANSWERED, Citation, Quote
 from assistant.choose import Choice, is_heading, label_of
 from assistant.sentence_choice import Candidate
 from assistant.source_text import inert
+from danish.committees import display_committee
+from danish.dates import danish_date
+from danish.decisions import is_decision, mentions_recommendation
 from vectorstore.records import Hit
 
 EVIDENCE_WITH_DIRECT = 4  # quotes beneath a direct answer
@@ -142,9 +145,9 @@ def lead_in(hit: Hit, section: str = "") -> str:
     when = f" den {danish_date(m.meeting_date)}" if m.meeting_date else ""
     committee = display_committee(m.committee) if m.committee else ""
     section = (section or m.section).lower()
-    if section.startswith("beslutning") and committee:
+    if is_decision(section) and committee:
         return f"{committee} besluttede{when}: "
-    if "indstilling" in section and committee:
+    if mentions_recommendation(section) and committee:
         return f"I indstillingen til {committee}{when}: "
     if committee and m.item_number:
         return f"I sagen for {committee}{when}: "

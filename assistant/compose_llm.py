@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from html import escape
 
-from assistant.answer import Answer, Citation, danish_date, display_committee
+from assistant.answer import Answer, Citation
 from assistant.citations import check_citations
 from assistant.errors import LLMConfigError
 from assistant.source_text import without_marks
+from danish.committees import display_committee
+from danish.dates import danish_date
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences
 

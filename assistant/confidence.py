@@ -23,10 +23,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from assistant import question_kind as qk
 from assistant.answer import ANSWERED, CONFIDENCE, NOT_FOUND, UNCERTAIN
 from assistant.choose import Choice
 from assistant.sentence_choice import coverage, question_terms, ranked_hits
+from danish import questions as qk
 from vectorstore.records import Hit
 from vectorstore.snapshot import Snapshot
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.protocols import QuestionRetriever
 from assistant.question import ParsedQuestion
+from danish.decisions import holds_decision
 from vectorstore.filters import SearchFilters
 from vectorstore.records import Hit
 from vectorstore.snapshot import Snapshot
@@ -55,6 +56,6 @@ def _committee_first(
     whether or not retrieval ranked them high."""
     own = retriever.same_case(list(question.cases), base, section="", snapshot=snapshot)
     own = [h for h in own if h.metadata.committee in question.committees]
-    own.sort(key=lambda h: ("Beslutning" not in h.metadata.section, -h.metadata.date_ordinal))
+    own.sort(key=lambda h: (not holds_decision(h.metadata.section), -h.metadata.date_ordinal))
     ids = {h.chunk_id for h in own}
     return own + [h for h in hits if h.chunk_id not in ids]

@@ -18,88 +18,24 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.sentence_choice import QUESTION_STEMS
-from vectorstore.lexical import DanishAnalyzer
+from danish.analyzer import DanishAnalyzer
+from danish.committees import BODY_NAME
+from danish.questions import (
+    ARTICLE_PRONOUNS,
+    CASE_NOUNS,
+    DEMONSTRATIVES,
+    DUMMY_VERBS,
+    FUNCTION_WORDS,
+    GENERIC_WORDS,
+    PREPOSITIONS,
+    PRONOUNS,
+    QUESTION_STEMS,
+    TIME_NOUNS,
+)
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-# a body's name: "Økonomiudvalget", "Børne- og Skoleudvalget", "Ældrerådet", "byrådet"
-_BODY = re.compile(
-    r"(?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|\s+og\s+))*[\wæøå]*(?i:(?:udvalg|råd)(?:et|ets|s)?)\b"
-    r"|\b(?i:(?:kommunal)?bestyrelsen)\b"
-)
 _YEAR = re.compile(r"^\d+$")
 
-# pronouns that always stand for something said before
-PRONOUNS = {
-    "dem", "dens", "dets", "deres", "han", "hun", "ham", "hende", "hans", "hendes",
-    "deraf", "derom", "dertil", "derefter", "dermed", "derved", "heraf", "herom", "hertil",
-}  # fmt: skip
-# "den", "det", "de": pronouns, unless an article before an adjective and a noun
-ARTICLE_PRONOUNS = {"den", "det", "de"}
-DEMONSTRATIVES = {"denne", "dette", "disse"}
-# generic case nouns in the definite form: "sagen" is the case discussed, unless specified
-# by what follows ("forslaget om en ny svømmehal")
-CASE_NOUNS = {
-    "sagen", "sagerne", "beslutningen", "beslutningerne", "forslaget", "forslagene",
-    "projektet", "projekterne", "ordningen", "tiltaget", "tiltagene", "planen", "planerne",
-    "aftalen", "indstillingen", "punktet", "emnet", "bevillingen", "arbejdet", "byggeriet",
-    "initiativet", "ændringen", "ændringerne", "afgørelsen",
-}  # fmt: skip
-TIME_NOUNS = {
-    "år", "uge", "måned", "periode", "valgperiode", "budgetår", "kvartal", "halvår", "forår",
-    "sommer", "efterår", "vinter", "gang",
-}  # fmt: skip
-PREPOSITIONS = {
-    "af", "for", "fra", "i", "med", "mod", "imod", "om", "omkring", "over", "på", "til", "under",
-    "ved", "efter", "før", "mellem", "uden", "vedrørende", "angående", "hos", "blandt", "inden",
-}  # fmt: skip
-# words that end a noun phrase: "den" before one of them is a pronoun ("Hvornår blev det
-# besluttet?" has a participle, handled as any non-adjective)
-FUNCTION_WORDS = PREPOSITIONS | {
-    "og", "eller", "men", "at", "som", "der", "her", "så", "da", "nu", "også", "ikke", "aldrig",
-    "allerede", "endnu", "stadig", "igen", "egentlig", "faktisk", "først", "sidst", "senere",
-    "være", "været", "blive", "blevet", "have", "haft", "kan", "kunne", "skal", "skulle",
-    "vil", "ville", "må", "måtte", "er", "var", "bliver", "blev", "har", "havde", "hvad",
-    "hvem", "hvor", "hvornår", "hvorfor", "hvordan", "hvis", "når", "fordi", "selv", "jo",
-    "vel", "sammen", "ud", "ind", "op", "ned", "hen", "frem", "tilbage",
-}  # fmt: skip
-# idioms where "det" is a dummy subject: "hvordan går det med …", "står det til med …"
-_DUMMY_VERBS = {"går", "gik", "gået", "står", "stod", "ser", "så"}
-
-# words that name no topic: question words, generic verbs of municipal decisions, actors
-# every case has, aspects every case has, amounts, time words, vague adjectives
-GENERIC_WORDS = """
-hvad hvem hvornår hvor hvordan hvorfor hvilken hvilket hvilke hvorledes
-koste koster kostede kostet beslutte beslutter besluttede besluttet vedtage vedtager vedtog
-vedtaget godkende godkender godkendte godkendt behandle behandler behandlede behandlet sige siger
-sagde sagt mene mener mente ment stemme stemmer stemte stemt foreslå foreslår foreslog foreslået
-anbefale anbefaler anbefalede anbefalet afvise afviser afviste afvist træffe træffer traf truffet
-ske sker skete sket gå går gik gået komme kommer kom kommet få får fik fået give giver gav givet
-betyde betyder betød betydet blive bliver blev blevet gøre gør gjorde gjort ende ender endte endt
-svare svarer svarede svaret handle handler handlede stå står stod stået se ser så set indstille
-indstiller indstillede drøfte drøfter drøftede drøftet afgøre afgør afgjorde afgjort
-mene sagens vide ved vidste
-imod enstemmig enstemmigt flertal flertallet mindretal afstemning afstemningen
-kommune kommunen kommunens borgmester borgmesteren forvaltning forvaltningen administrationen
-direktionen politikerne partierne byråd byrådet magistraten borgerrepræsentationen
-sag sagen beslutning beslutningen forslag forslaget projekt projektet ordning ordningen
-tiltag tiltaget plan planen aftale aftalen indstilling indstillingen punkt punktet emne emnet
-bevilling bevillingen arbejde arbejdet byggeri byggeriet initiativ initiativet ændring ændringen
-afgørelse afgørelsen
-pris prisen udgift udgiften udgifter udgifterne beløb beløbet økonomi økonomien finansiering
-finansieringen tidsplan tidsplanen baggrund baggrunden begrundelse begrundelsen konsekvens
-konsekvensen konsekvenser konsekvenserne frist fristen tidspunkt tidspunktet dato datoen
-formål formålet resultat resultatet status udfald udfaldet skridt
-meget mange penge kroner kr mio millioner mia milliarder procent pct antal antallet
-år året måned måneden uge ugen dag dagen periode perioden januar februar marts april maj juni
-juli august september oktober november december forår foråret sommer sommeren efterår
-efteråret vinter vinteren fjor sidste næste forrige nuværende tidligere senere dengang
-ny nye nyt gammel gamle gammelt stor store stort samlet samlede endelig endelige endeligt hele
-første anden andet andre flere færdig færdige færdigt præcis præcist cirka ca lige bare mere
-mindre egentlig oprindelig oprindeligt
-socialdemokratiet venstre konservative sf enhedslisten radikale folkeparti alternativet
-moderaterne danmarksdemokraterne liberal alliance
-""".split()  # noqa: SIM905 - a word list reads better as text
 
 _analyzer: DanishAnalyzer | None = None
 
@@ -118,7 +54,7 @@ def _generic_stems() -> frozenset[str]:
 
 def _words(text: str) -> list[str]:
     """Lower-cased words and punctuation marks, bodies' names taken out."""
-    return [t.lower() for t in _TOKEN.findall(_BODY.sub(" ", text))]
+    return [t.lower() for t in _TOKEN.findall(BODY_NAME.sub(" ", text))]
 
 
 def content_stems(text: str) -> set[str]:
@@ -155,7 +91,7 @@ def _is_dummy_det(tokens: list[str], i: int) -> bool:
     if following[:1] in (["at"], ["der"], ["som"]) or following[1:2] == ["at"]:
         return following[:2] != ["til", "at"]
     prev = tokens[i - 1] if i > 0 else ""
-    return prev in _DUMMY_VERBS and following[:1] in (["med"], ["ud"], ["til"])
+    return prev in DUMMY_VERBS and following[:1] in (["med"], ["ud"], ["til"])
 
 
 def refers_back(question: str) -> bool:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from assistant.answer import danish_date, display_committee
+from danish.committees import display_committee
+from danish.dates import danish_date
 from vectorstore.snapshot import Snapshot
 
 COVERAGE_COMMITTEES = 6

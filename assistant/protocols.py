@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from danish.decisions import DECISION
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import SearchResult
 from vectorstore.records import Hit
@@ -61,7 +62,7 @@ class QuestionRetriever(Protocol):
         self,
         case_numbers: list[str],
         filters: SearchFilters,
-        section: str = "Beslutning",
+        section: str = DECISION,
         snapshot: Snapshot | None = None,
     ) -> list[Hit]: ...
 

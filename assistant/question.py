@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant import question_kind as qk
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
 from assistant.errors import AssistantError
-from assistant.timewords import committee_mentioned
+from danish.committees import committee_mentioned
+from danish.questions import kind_of
 from vectorstore.hybrid import MAX_QUERY_CHARS
 
 
@@ -23,7 +23,7 @@ class EmptyQuestionError(AssistantError):
 @dataclass(frozen=True)
 class ParsedQuestion:
     text: str  # as asked, whitespace normalised, cut at what the embedder reads
-    kind: str  # assistant.question_kind: who, why, outcome, cost, decision, …
+    kind: str  # danish.questions.kind_of: who, why, outcome, cost, decision, …
     follow_up: bool  # leans on the conversation's topic (a pronoun, an ellipsis, no topic)
     query: str  # what retrieval searches: the text, led by the topic's questions for a follow-up
     cases: tuple[str, ...] = ()  # the case numbers a follow-up means (the topic's last answer)
@@ -41,7 +41,7 @@ def parse_question(question: str, history: list[Turn], committees: list[str]) ->
     named = tuple(committee_mentioned(text, committees)) if cases else ()
     return ParsedQuestion(
         text=text,
-        kind=qk.kind_of(text),
+        kind=kind_of(text),
         follow_up=follow_up,
         query=retrieval_query(text, history),
         cases=cases,

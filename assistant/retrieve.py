@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from assistant.timewords import filters_from_question
+from danish.decisions import DECISION
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import HybridSearcher, SearchResult
 from vectorstore.records import Hit
@@ -143,7 +144,7 @@ class Retriever:
         self,
         case_numbers: list[str],
         filters: SearchFilters,
-        section: str = "Beslutning",
+        section: str = DECISION,
         snapshot: Snapshot | None = None,
     ) -> list[Hit]:
         return self.searcher.same_case(case_numbers, filters, section, snapshot)

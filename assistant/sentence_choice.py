@@ -12,20 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant import question_kind as qk
+from danish import questions as qk
+from danish.analyzer import inside_compound
+from danish.decisions import is_decision
+from danish.questions import QUESTION_STEMS
 from vectorstore.records import Hit
 from vectorstore.sentences import passage_sentences, sentence_key
 from vectorstore.snapshot import Snapshot
 
-QUESTION_STEMS = {
-    "hvad", "hvem", "hvorn", "hvor", "hvordan", "hvorfor", "hvilk", "hvilket", "kommun",
-    "kan", "må", "skal", "fik", "får", "gør", "blev", "bliv", "sket", "beslut", "vedtag",
-    "godkend", "besluttet", "vedtaget", "godkendt", "beslutted", "vedtog", "afgjord", "afgjort",
-    # cues for the kind of answer (an amount, a number): they choose sentences, not topics
-    "kost", "kosted", "peng", "mang", "læng",
-}  # fmt: skip
 SKIP_SECTIONS = {"sagsprocedure"}  # who treats the case: says nothing about the question
-MIN_COMPOUND_PART = 4  # shorter stems match inside too many unrelated words
 COMPOUND_WEIGHT = 0.7
 # e5 cosines of related text run from about 0.75 (unrelated) to 0.95 (the same statement):
 # meaning = (cosine - MEANING_FLOOR) / MEANING_SPAN puts a close answer near 1
@@ -52,7 +47,7 @@ class Candidate:
 
     @property
     def is_decision(self) -> bool:
-        return self.section.lower().startswith("beslutning")
+        return is_decision(self.section)
 
 
 def question_terms(question: str, snapshot: Snapshot) -> dict[str, float]:
@@ -72,17 +67,9 @@ def coverage(text: str, terms: dict[str, float], snapshot: Snapshot) -> float:
     for term, weight in terms.items():
         if term in tokens:
             found += weight
-        elif any(_inside_compound(term, tok) for tok in tokens):
+        elif any(inside_compound(term, tok) for tok in tokens):
             found += COMPOUND_WEIGHT * weight
     return found / sum(terms.values())
-
-
-def _inside_compound(term: str, token: str) -> bool:
-    """The term as a part of a written compound ("underskud" in "underskudsgaranti"), or the
-    written word as the first part of the compound asked ("kontakt" of "kontaktperson")."""
-    if len(term) >= MIN_COMPOUND_PART and len(token) > len(term):
-        return token.startswith(term) or token.endswith(term)
-    return len(token) > MIN_COMPOUND_PART and len(term) > len(token) and term.startswith(token)
 
 
 def meaning_score(cosine: float | None) -> float:
@@ -127,7 +114,7 @@ def candidates(
             )
             if qk.fits_kind(kind, sentence):
                 score += KIND_BONUS
-            if section.lower().startswith("beslutning"):
+            if is_decision(section):
                 score += DECISION_BONUS[0] if wants_decision else DECISION_BONUS[1]
             out.append(Candidate(hit, rank, sentence, score, section, cover, cosine))
     _demote_superseded_decisions(out)

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from danish.decisions import is_filed_decision, is_filed_recommendation
+from danish.sentences import split_sentences
 from ingest.document import Block, SourceDocument
-from vectorstore.sentences import split_sentences
 
-STANDALONE_SECTIONS = {"beslutning"}
-RECOMMENDATION_SECTIONS = {"indstilling"}
 HEADING_SEPARATOR = " > "
 
 
@@ -176,7 +175,7 @@ def _pack(units: list[_Unit], min_words: int, max_words: int) -> list[Chunk]:
             current = None
             headings_at_end.clear()
         if current is None:
-            standalone = unit.section.lower() in STANDALONE_SECTIONS
+            standalone = is_filed_decision(unit.section)
             current = Chunk(
                 carried, [unit.section], unit.heading_path, standalone=standalone, item=unit.item
             )
@@ -256,7 +255,7 @@ def _absorb(into: Chunk, chunk: Chunk) -> None:
 
 
 def _recommends(chunk: Chunk) -> bool:
-    return any(s.lower() in RECOMMENDATION_SECTIONS for s in chunk.sections)
+    return any(is_filed_recommendation(s) for s in chunk.sections)
 
 
 def _with_heading(chunk: Chunk) -> list[str]:

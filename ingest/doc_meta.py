@@ -15,12 +15,13 @@ import re
 from collections import Counter
 from datetime import date
 
-from ingest.committees import first_committee, most_named_committee
-from ingest.doc_types import OPENING_LINE_WORDS
+from danish.committees import first_committee, most_named_committee
+from danish.dates import parse_danish_date
+from danish.decisions import CASE_LINE, DECISION
+from danish.doc_types import OPENING_LINE_WORDS
+from danish.sections import decision_maker, is_agenda_section, section_name
 from ingest.document import Block
 from ingest.items import starts_item
-from ingest.metadata import CASE_LINE, parse_danish_date
-from ingest.sections import DECISION, decision_maker, is_agenda_section, section_name
 
 MEETING_TYPES = ("referat", "dagsorden")
 OPENING_LINES = 25

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from danish.dates import parse_danish_date
 from ingest.clean import is_page_label, join_lines
 from ingest.doubled import collapse_doubled
-from ingest.metadata import is_letterhead_line, parse_danish_date
+from ingest.metadata import is_letterhead_line
 from ingest.toc import has_dot_leader, is_toc_title
 
 MAX_TITLE_WORDS = 20

@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from danish.decisions import CASE_LINE, CLOSED_PREFIX, RUN_ON_CASE, find_case_number
+from danish.sections import is_agenda_section, section_name, split_label
 from ingest.document import Block
-from ingest.metadata import CASE_LINE, find_case_number
-from ingest.sections import is_agenda_section, section_name, split_label
 from vectorstore.records import ACCESS_LEVELS
 
 # "3. Takster 2025", "3) Takster", "Punkt 3: Takster", "Pkt. 3 – Takster", "Sag nr. 5 Takster",
@@ -43,17 +43,9 @@ NUMBER_ONLY = re.compile(rf"^(?:{_LEAD})?(\d{{1,3}})(?![\d/-])\s*[.:)]?$")
 _NUMBER_LINE = re.compile(rf"^(?:{_LEAD}\d{{1,3}}(?![\d/-])\s*[.:)]?|\d{{1,3}}[.)])$")
 # "4 Godkendelse af dagsorden": a bare number is an item only in a run of them (see mark_items)
 BARE_NUMBERED = re.compile(r"^(\d{1,3})\s+([A-ZÆØÅ].*)$")
-# "Lukket: …", "Lukket punkt – …", "LUKKET …", "Fortroligt: …"; not "Lukketid for …"
-CLOSED_PREFIX = re.compile(
-    r"^(?:lukket(?:\s+punkt)?|fortrolig[te]?(?:\s+punkt)?)\b\s*[:.–-]?\s*", re.IGNORECASE
-)
 MEETING_DOC_TYPES = {"referat", "dagsorden"}
 HEAD_BLOCKS = 4  # blocks after an item heading where its own case line is looked for
 MAX_TITLE_WORDS = 30
-# a case line run on after an item's title in one paragraph
-_RUN_ON_CASE = re.compile(
-    r"\s(?=(?:sagsnr|sags\s?nr|sag\s?nr|sagsnummer|sags-?id|j\.\s?nr)\.?\s*[:.]?\s*\S*\d)", re.I
-)
 
 
 @dataclass(frozen=True)
@@ -124,7 +116,7 @@ def _headings_from_case_lines(blocks: list[Block]) -> list[Block]:
         if block.kind != "paragraph" or not parse_item_heading(text):
             out.append(block)
             continue
-        run_on = _RUN_ON_CASE.search(text)
+        run_on = RUN_ON_CASE.search(text)
         head = text[: run_on.start()].strip() if run_on else text
         if run_on and parse_item_heading(head) and _is_heading_text(head):
             out.append(replace(block, text=head, kind="heading", level=level))

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from danish.decisions import CASE_LINE
 from ingest.document import Block
-from ingest.metadata import CASE_LINE, LETTERHEAD_LINE, is_letterhead_line
+from ingest.metadata import LETTERHEAD_LINE, is_letterhead_line
 
 MAX_CASE_LINE_WORDS = 4  # "Sagsnr.: 24-008831 Dok.nr.: 2012-2061"; longer lines carry text
 

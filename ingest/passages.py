@@ -19,16 +19,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from danish.committees import first_committee
+from danish.dates import format_date
+from danish.decisions import find_case_number
+from danish.doc_types import read_doc_type
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
-from ingest.committees import first_committee
 from ingest.doc_meta import (
     complete_from_items,
     opening_lines,
     read_committee,
     read_meeting_date,
 )
-from ingest.doc_types import read_doc_type
 from ingest.document import Block, SourceDocument
 from ingest.items import (
     AgendaItem,
@@ -38,7 +40,7 @@ from ingest.items import (
     stricter_access,
 )
 from ingest.letterhead import keep_letterhead
-from ingest.metadata import MONTH_NAMES, find_case_number, find_contact, is_letterhead_line
+from ingest.metadata import find_contact, is_letterhead_line
 from ingest.repeats import drop_repeated_chunks, drop_repeats
 from ingest.sections import mark_sections
 from ingest.tables import label_table
@@ -178,12 +180,8 @@ def _name_meeting(meta: dict[str, str | int]) -> None:
     generic = len(title.split()) <= GENERIC_TITLE_WORDS and not first_committee(title)
     meeting = meta["doc_type"] in ("referat", "dagsorden") and meta["committee"]
     if meeting and (title.isupper() or generic):
-        when = f" {_danish_date(date.fromisoformat(iso))}" if iso else ""
+        when = f" {format_date(date.fromisoformat(iso))}" if iso else ""
         meta["title"] = f"{meta['committee']} – {meta['doc_type']}{when}"
-
-
-def _danish_date(day: date) -> str:
-    return f"{day.day}. {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _title(blocks) -> str:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from danish.sentences import split_sentences
 from ingest.chunk import Chunk
 from ingest.document import Block
-from vectorstore.sentences import split_sentences
 
 MIN_REPEAT_WORDS = 8  # shorter lines may repeat with meaning ("• Anbefales", "Godkendt.")
 

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import re
 
-from ingest.metadata import MONTHS
+from danish.dates import MONTH_PATTERN
 
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 CELL_SEPARATOR = " | "
 MAX_LABEL_WORDS = 8  # a longer cell is a statement, not a column label
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # a cell that opens with a date ("15. januar", "24/1-22") is a row of a timeline, not a label
-_DATE_FIRST = re.compile(rf"^\d{{1,2}}\.?\s*(?:{_MONTH_RE})\b|^\d{{1,2}}[/.-]\d{{1,2}}\b", re.I)
+_DATE_FIRST = re.compile(rf"^\d{{1,2}}\.?\s*(?:{MONTH_PATTERN})\b|^\d{{1,2}}[/.-]\d{{1,2}}\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 
 

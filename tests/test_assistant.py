@@ -8,7 +8,7 @@ import pytest
 from assistant.assistant import Assistant, EmptyQuestionError, turn_from
 from assistant.citations import check_citations
 from assistant.retrieve import Retriever
-from assistant.timewords import period_from_question
+from danish.dates import period_from_question
 from vectorstore.filters import SearchFilters
 
 
@@ -146,12 +146,12 @@ def test_a_question_for_an_amount_is_answered_with_one(assistant):
 
 
 def test_a_formal_decision_is_not_quoted_when_the_question_asks_for_facts(assistant):
-    from assistant.choose import _FORMAL_DECISION
+    from danish.decisions import FORMAL_DECISION
 
     answer = assistant.ask("Hvorfor er klasselokalerne for kolde om morgenen?")
     assert not answer.declined
     quotes = [part for c in answer.citations for part in c.quote.split(" … ")]
-    assert not [q for q in quotes if _FORMAL_DECISION.fullmatch(q.strip())], quotes
+    assert not [q for q in quotes if FORMAL_DECISION.fullmatch(q.strip())], quotes
     assert "kolde" in answer.text
     check_answer_integrity(answer)
     decided = assistant.ask("Hvad besluttede Økonomiudvalget om varmen i skolerne?")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.timewords import committee_from_question, committee_mentioned
+from danish.committees import committee_from_question, committee_mentioned
 
 KNOWN = [
     "Teknisk Udvalg", "Udvalget for Plan, Udvikling og Kultur (PUK)", "Magistraten",

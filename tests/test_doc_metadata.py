@@ -11,14 +11,14 @@ from datetime import date
 
 import pytest
 
-from ingest.committees import committee_names
-from ingest.doc_types import read_doc_type, title_doc_type
+from danish.committees import committee_names
+from danish.doc_types import read_doc_type, title_doc_type
+from danish.sections import decision_maker, section_name, split_label
 from ingest.document import Block, SourceDocument
 from ingest.items import join_item_headings, mark_items, parse_item_heading
 from ingest.loaders import load_file
 from ingest.loaders.text import text_to_blocks
 from ingest.passages import prepare_document
-from ingest.sections import decision_maker, section_name, split_label
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,13 @@ from datetime import date
 
 import pytest
 
+from danish.dates import parse_danish_date
+from danish.decisions import find_case_number
 from ingest.metadata import (
-    find_case_number,
     find_committee,
     find_contact,
     find_date,
     guess_doc_type,
-    parse_danish_date,
 )
 
 

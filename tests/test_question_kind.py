@@ -4,7 +4,7 @@ import pytest
 
 from assistant.answer import ANSWERED, NOT_FOUND, UNCERTAIN
 from assistant.confidence import ConfidencePolicy, Signals
-from assistant.question_kind import fits_kind, kind_of
+from danish.questions import fits_kind, kind_of
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,7 @@ def test_against_a_chroma_server(chroma_server, tmp_path, embedder):
 
 
 def test_compound_halves_join_the_index(built):
-    from vectorstore.lexical import DanishAnalyzer, Decompounder
+    from danish.analyzer import DanishAnalyzer, Decompounder
 
     d = Decompounder(DanishAnalyzer(), {"skole", "vej", "integration", "politik"})
     tokens = d("Integrationspolitikken og skolevejen")

@@ -1,6 +1,7 @@
+from danish.sentences import split_sentences
 from ingest.chunk import chunk_document
 from ingest.document import Block, SourceDocument
-from vectorstore.sentences import passage_sentences, split_sentences
+from vectorstore.sentences import passage_sentences
 
 
 def test_sentences_respect_danish_abbreviations_and_dates():

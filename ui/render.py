@@ -18,9 +18,9 @@ from assistant.answer import (
     UNCERTAIN,
     Answer,
     Citation,
-    danish_date,
-    display_committee,
 )
+from danish.committees import display_committee
+from danish.dates import danish_date
 from ingest.report import FileResult, IngestReport
 from ui.uploads import UPLOAD_NAMESPACE
 

@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from danish.committees import match_committees
 from vectorstore.errors import AccessLevelError
 from vectorstore.records import ACCESS_LEVELS
 
@@ -68,17 +69,6 @@ class SearchFilters:
         if self.source:
             parts.append(f"kilde: {self.source}")
         return ", ".join(parts)
-
-
-def _norm(value: str) -> str:
-    return " ".join(value.lower().split())
-
-
-def match_committees(wanted: str, known: list[str]) -> list[str]:
-    """Known committee names meant by a user's words ("byrådet" → "Byråd 2022-2025")."""
-    w = _norm(wanted)
-    stems = {w, w.removesuffix("et"), w.removesuffix("en"), w.removesuffix("ets")}
-    return [name for name in known if any(s and s in _norm(name) for s in stems)]
 
 
 @dataclass

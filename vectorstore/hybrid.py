@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from danish.decisions import DECISION
 from vectorstore.collapse import collapse_duplicates
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters
@@ -139,7 +140,7 @@ class HybridSearcher:
         self,
         case_numbers: list[str],
         filters: SearchFilters,
-        section: str = "Beslutning",
+        section: str = DECISION,
         snapshot: Snapshot | None = None,
     ) -> list[Hit]:
         """Passages of one section (decisions) in these cases, under the caller's filters."""

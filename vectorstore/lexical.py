@@ -1,85 +1,9 @@
-"""The lexical side of search: Danish analysis (stop words, Snowball stems, compound halves).
-
-The BM25 index built from these tokens is part of an index snapshot (`vectorstore.snapshot`).
+"""The text BM25 indexes for a passage. The Danish analysis of it (stop words, Snowball stems,
+compound halves) is `danish.analyzer`; the index built from its tokens is part of an index
+snapshot (`vectorstore.snapshot`).
 """
 
 from __future__ import annotations
-
-import re
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-class DanishAnalyzer:
-    """Lower-case words, Danish stop words removed, Snowball-stemmed."""
-
-    def __init__(self) -> None:
-        import Stemmer
-        from bm25s.stopwords import STOPWORDS_DANISH
-
-        self._stemmer = Stemmer.Stemmer("danish")
-        self._stop = set(STOPWORDS_DANISH)
-
-    def __call__(self, text: str) -> list[str]:
-        words = [
-            w
-            for w in _TOKEN.findall(text.lower())
-            if w not in self._stop and (len(w) > 1 or w.isdigit())
-        ]
-        return self._stemmer.stemWords(words)
-
-
-class Decompounder:
-    """Adds the two halves of Danish compounds ("skolevejen" → "skol", "vej") as extra tokens.
-
-    A word is split where both halves are words or stems the corpus itself uses often enough,
-    allowing the linking "s" and "e" ("integration-s-politik"). Built from the indexed texts,
-    persisted with the index, applied alike to passages and questions.
-    """
-
-    MIN_WORD = 7
-    MIN_PART = 3
-
-    def __init__(self, analyzer: DanishAnalyzer, known: set[str]) -> None:
-        self.analyzer = analyzer
-        self.known = known
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    @classmethod
-    def learn(cls, analyzer: DanishAnalyzer, texts: list[str], min_df: int = 3) -> Decompounder:
-        df: dict[str, int] = {}
-        for text in texts:
-            words = set(_TOKEN.findall(text.lower()))
-            words |= set(analyzer._stemmer.stemWords(list(words)))
-            for w in words:
-                df[w] = df.get(w, 0) + 1
-        known = {w for w, n in df.items() if n >= min_df and len(w) >= cls.MIN_PART and w.isalpha()}
-        return cls(analyzer, known)
-
-    def parts(self, word: str) -> tuple[str, ...]:
-        if word in self._cache:
-            return self._cache[word]
-        found: tuple[str, ...] = ()
-        if len(word) >= self.MIN_WORD and word.isalpha():
-            for i in range(len(word) - self.MIN_PART, self.MIN_PART - 1, -1):
-                left, right = word[:i], word[i:]
-                if right not in self.known:
-                    continue
-                if left in self.known:
-                    found = (left, right)
-                elif left[-1] in "se" and left[:-1] in self.known and i - 1 >= self.MIN_PART:
-                    found = (left[:-1], right)
-                if found:
-                    break
-        stems = tuple(self.analyzer._stemmer.stemWords(list(found))) if found else ()
-        self._cache[word] = stems
-        return stems
-
-    def __call__(self, text: str) -> list[str]:
-        tokens = self.analyzer(text)
-        for stem in list(tokens):
-            tokens.extend(self.parts(stem))
-        return tokens
 
 
 def lexical_text(title: str, section: str, text: str) -> str:

@@ -12,9 +12,6 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 ACCESS_LEVELS = ("public", "internal", "closed")
-DOC_TYPES = (
-    "referat", "dagsorden", "opsamling", "politik", "notat", "høringssvar", "plan", "bilag", "andet"
-)  # fmt: skip
 
 
 def stable_hash(*parts: str, length: int = 16) -> str:

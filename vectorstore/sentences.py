@@ -1,9 +1,9 @@
-"""A Danish sentence splitter for chunking long paragraphs.
+"""The sentences of a passage, as answers quote them and as their vectors are stored.
 
-A regex with an abbreviation list: fast enough for the whole corpus (library splitters with
-Danish rules cost milliseconds per paragraph), and good enough for choosing chunk boundaries.
-"kr." and "pct." are not in the list: they close amounts, and before a capital they close the
-sentence too ("… 5,8 mio. kr. Der er …").
+What a passage's quotable sentences are (`passage_sentences`) is part of the store: their
+vectors are computed at ingest under `sentence_key` ids and `SENTENCES_VERSION` says when they
+must be computed anew. The Danish rules it applies (the sentence splitter, absence notes, what
+a decision is) are `danish.sentences` and `danish.decisions`.
 """
 
 from __future__ import annotations
@@ -12,42 +12,13 @@ import hashlib
 import re
 from functools import lru_cache
 
-ABBREVIATIONS = {
-    "bl.a", "f.eks", "jf", "mio", "mia", "nr", "ca", "pkt", "stk", "mv", "m.m", "dvs",
-    "evt", "inkl", "ekskl", "vedr", "iflg", "ift", "pga", "mht", "hhv", "osv", "kl", "tlf",
-    "fx", "s", "d", "dec", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "okt",
-    "nov", "ref", "adm", "afd", "pr", "m.fl", "t.o.m", "f.o.m", "o.l", "el", "vejl",
-    "bek", "lbk", "ff", "jr", "hr", "fru", "dr", "prof", "ang", "red",
-}  # fmt: skip
-_CANDIDATE = re.compile(r"([.!?…]+[\"”’)]*)\s+(?=[\"“”(]?[A-ZÆØÅ0-9•])")
-
-
-def split_sentences(text: str) -> list[str]:
-    sentences: list[str] = []
-    start = 0
-    for match in _CANDIDATE.finditer(text):
-        end = match.end(1)
-        before = text[start:end]
-        word = re.search(r"([\w.]+)\.$", before)
-        if match.group(1) == "." and word:
-            token = word.group(1).lower()
-            if token in ABBREVIATIONS or re.fullmatch(r"\d{1,2}", token) or len(token) == 1:
-                continue  # "f.eks.", "kr.", "5. december", "A."
-        sentences.append(text[start:end].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
-
-
-# -- the sentences of a passage, as answers quote them and as their vectors are stored ---------
+from danish.decisions import is_decision
+from danish.sentences import is_absence_note, split_sentences
 
 # bump when `passage_sentences` changes: the next ingest embeds the sentences it lacks
 SENTENCES_VERSION = "4"  # 3: table rows are sentences; 4: headings with a colon lead
 DECISION_WORDS = 60  # a decision up to this long is one statement, quoted whole
 MIN_WORDS = 3  # shorter lines ("Generelt", "Bilag") say nothing on their own
-_ABSENCE = re.compile(r"^\s*(fraværende|ikke til stede|afbud)\b", re.IGNORECASE)
 _SECTION_PREFIX = re.compile(r"^([^:\n]{3,150}):\s+")  # a lead only when it names a section
 CELL_SEPARATOR = " | "  # between a table row's cells (ingest.tables), and only there
 
@@ -82,12 +53,12 @@ def _passage_sentences(text: str, section: str) -> tuple[tuple[str, str], ...]:
             line = line[len(lead) + 1 :].strip()
             if len(current.split()) >= MIN_WORDS:
                 out.append((current, current))
-        if not line or _ABSENCE.match(line):
+        if not line or is_absence_note(line):
             continue
         if CELL_SEPARATOR in line:
             out += [(current, row) for row in _row_sentences(line)]
             continue
-        if current.lower().startswith("beslutning") and len(line.split()) <= DECISION_WORDS:
+        if is_decision(current) and len(line.split()) <= DECISION_WORDS:
             out.append((current, line))
             continue
         for sentence in split_sentences(line):

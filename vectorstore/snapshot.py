@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from danish.analyzer import DanishAnalyzer, Decompounder
 from vectorstore.errors import SnapshotError
 from vectorstore.filters import ResolvedFilters, SearchFilters, allowed_access, resolve
-from vectorstore.lexical import DanishAnalyzer, Decompounder
 from vectorstore.records import PassageMetadata, StoredPassage
 
 FORMAT = 1

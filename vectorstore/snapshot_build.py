@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.lexical import DanishAnalyzer, Decompounder, lexical_text
+from danish.analyzer import DanishAnalyzer, Decompounder
+from vectorstore.lexical import lexical_text
 from vectorstore.sentences import passage_sentences, sentence_key
 from vectorstore.snapshot import FORMAT, INT_COLUMNS, TEXT_COLUMNS
 

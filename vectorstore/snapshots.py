@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
+from danish.analyzer import DanishAnalyzer
 from vectorstore import writer_lock
 from vectorstore.errors import IndexMissingError, SnapshotError, WriterBusyError
-from vectorstore.lexical import DanishAnalyzer
 from vectorstore.protocols import PassageStore
 from vectorstore.snapshot import SentenceTable, Snapshot
 from vectorstore.snapshot_build import fsync_path, write_snapshot, write_synced

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from bs4 import NavigableString, PageElement, Tag
 
+from danish.sections import section_name
 from ingest.document import Block
 from ingest.items import parse_item_heading
 from ingest.loaders.html_structure import StructureWriter
@@ -31,7 +32,6 @@ from ingest.loaders.html_text import (
     parse_html,
     starts_item,
 )
-from ingest.sections import section_name
 
 __all__ = ["HEADING_MARK", "HEADING_TAGS", "html_to_blocks", "inline_text", "parse_html"]
 STRUCTURE_TAGS = {"p", "div", "ul", "ol", "li", "table", "dl", "br", "section", "article"}

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.items import CLOSED_PREFIX, parse_item_heading
-from ingest.metadata import CASE_LINE
-from ingest.sections import section_name
+from danish.decisions import CASE_LINE, CLOSED_PREFIX, CLOSED_VALUE
+from danish.sections import section_name
+from ingest.items import parse_item_heading
 
 _NUMBER_LABEL = re.compile(
     r"^(?:(?:dagsorden)?punkt(?:\s*nr\.?|nummer)?|pkt\.?(?:\s*nr\.?)?|nr\.?|nummer|#)$", re.I
@@ -26,7 +26,6 @@ _TITLE_LABEL = re.compile(
     re.I,
 )
 _ACCESS_LABEL = re.compile(r"^(?:åben\s*/\s*lukket|lukket|status|adgang|type|offentlighed)$", re.I)
-_CLOSED_VALUE = re.compile(r"^(?:lukket|fortrolig)", re.I)
 _NUMBER_VALUE = re.compile(r"^(?:(?i:punkt|pkt\.?)\s*)?(\d{1,3})\s*[.)]?$")
 # "Sag: 24-000123" is a case number, "Sag: Takster 2025" a title
 _CASE_ONLY_LABELS = {"sag", "sags-id", "id", "journal"}
@@ -79,7 +78,7 @@ def classify(label: str, value: str) -> str:
         return "number"
     if _TITLE_LABEL.match(label) and value and not _NUMBER_VALUE.match(value):
         return "title"
-    if _ACCESS_LABEL.match(label) and _CLOSED_VALUE.match(value):
+    if _ACCESS_LABEL.match(label) and CLOSED_VALUE.match(value):
         return "closed"
     if section_name(label) is not None:
         return "section"

@@ -13,11 +13,11 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from ingest.committees import first_committee
+from danish.committees import first_committee
+from danish.dates import parse_danish_date
+from danish.sections import section_name
 from ingest.items import parse_item_heading
 from ingest.loaders.html_blocks import HEADING_MARK, HEADING_TAGS, inline_text
-from ingest.metadata import parse_danish_date
-from ingest.sections import section_name
 
 CHROME_TAGS = ["nav", "header", "footer", "aside", "form", "button", "menu", "dialog"]
 CHROME_PATTERN = re.compile(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bs4 import Tag
 
+from danish.sections import section_name
 from ingest.clean import collapse_whitespace, normalize_text
 from ingest.document import Block
 from ingest.loaders.html_fields import (
@@ -25,7 +26,6 @@ from ingest.loaders.html_fields import (
     number_value,
 )
 from ingest.loaders.html_text import HEADING_TAGS, MAX_HEADING_WORDS, inline_text, starts_item
-from ingest.sections import section_name
 
 LAYOUT_CELL_WORDS = 60  # a cell this long holds a text, not a value
 LAYOUT_TEXT_WORDS = 20  # paragraphs in a cell, this long together: a text

@@ -12,21 +12,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from danish.decisions import PORTAL_CLOSED_PREFIX
+from danish.sections import PORTAL_SECTIONS
 from ingest.clean import collapse_whitespace
 from ingest.document import Block, SourceDocument
 from ingest.errors import CorruptFile, UnsupportedFormat
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
 from ingest.loaders.text import decode_bytes
 
-CLOSED_PREFIX = "lukket:"
 CONTAINER_HEADINGS = {"fremstilling", ""}  # wrappers around the real sections
-# Section names seen in portal items; some portals mark them <h4> instead of <h3>.
-KNOWN_SECTIONS = {
-    "beslutning", "sagsprocedure", "resume", "indstilling", "sagsbeskrivelse",
-    "sagsfremstilling", "supplerende sagsfremstilling", "økonomiske konsekvenser",
-    "øvrige konsekvenser", "øvrige forhold", "lovgrundlag", "tidsplan", "kommunikation",
-    "sagens forløb", "høring", "bilag", "historik", "baggrund",
-}  # fmt: skip
 
 
 def load_portal_json(path: Path) -> list[SourceDocument]:
@@ -52,8 +46,8 @@ def _item_document(
     item: dict[str, Any], committee: str, meeting_date: str, doc_type: str, meeting_id: str
 ) -> SourceDocument | None:
     name = collapse_whitespace(item.get("Navn") or item.get("Caption") or "")
-    closed = name.lower().startswith(CLOSED_PREFIX)
-    title = name[len(CLOSED_PREFIX) :].strip() if closed else name
+    closed = name.lower().startswith(PORTAL_CLOSED_PREFIX)
+    title = name[len(PORTAL_CLOSED_PREFIX) :].strip() if closed else name
     number = item.get("Punktnummer") or item.get("Number") or ""
     blocks: list[Block] = []
     for field in item.get("Felter") or []:
@@ -89,7 +83,7 @@ def _sectioned(blocks: list[Block]) -> list[Block]:
     section = ""
     for block in blocks:
         name = collapse_whitespace(block.text).rstrip(":")
-        if block.kind == "heading" and (block.level <= 3 or name.lower() in KNOWN_SECTIONS):
+        if block.kind == "heading" and (block.level <= 3 or name.lower() in PORTAL_SECTIONS):
             if name.lower() in CONTAINER_HEADINGS:
                 continue
             section = name

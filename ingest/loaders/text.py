@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from danish.decisions import CASE_LINE
+from danish.sections import section_name, split_label
 from ingest.clean import normalize_text
 from ingest.document import Block, SourceDocument
 from ingest.errors import UndecodableText
 from ingest.items import NUMBER_ONLY, parse_item_heading
-from ingest.metadata import CASE_LINE
-from ingest.sections import section_name, split_label
 from ingest.toc import mark_toc
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")

@@ -11,7 +11,7 @@ from datetime import date
 
 import streamlit as st
 
-from assistant.answer import danish_date
+from danish.dates import danish_date
 from ui import render, session
 from ui.messages import danish_message
 from vectorstore.errors import VectorStoreError

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from danish.dates import parse_danish_date
 from ingest.loaders.exports.model import (
     ExportAttachment,
     ExportItem,
@@ -27,7 +28,6 @@ from ingest.loaders.exports.sections import (
 )
 from ingest.loaders.exports.xml import child_text
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
-from ingest.metadata import parse_danish_date
 
 SYSTEM = "acadre-xml"
 OPEN_ACCESS = {"åben", "aaben", "offentlig"}

@@ -12,6 +12,8 @@ import re
 
 from lxml import etree
 
+from danish.dates import parse_danish_date
+from danish.decisions import DECISION, NOT_PUBLISHED, closed_agenda, find_case_number
 from ingest.clean import normalize_text
 from ingest.loaders.exports.model import (
     ExportAttachment,
@@ -22,12 +24,11 @@ from ingest.loaders.exports.model import (
 )
 from ingest.loaders.exports.sections import caption_heading, is_known_section, section_name
 from ingest.loaders.exports.xml import child_text
-from ingest.metadata import find_case_number, is_letterhead_line, parse_danish_date
+from ingest.metadata import is_letterhead_line
 
 SYSTEM = "edoc-xml"
 # the item's own heading at the top of its text: "2.<tab>Bygningsvedligeholdelse 2013"
 _ITEM_LINE = re.compile(r"^\s*\d{1,3}\s*[.)]\s+\S")
-_NOT_PUBLISHED = re.compile(r"\bikke\b|\bmå ikke\b|\blukket\b", re.IGNORECASE)
 
 
 def is_edoc(root: etree._Element) -> bool:
@@ -46,7 +47,7 @@ def read_edoc(root: etree._Element, fallback_id: str) -> ExportMeeting:
     )
     renditions: list[str] = []
     for agenda_type in root.iter("MeetingAgendaType"):
-        closed = "lukket" in child_text(agenda_type, "AgendaType").lower()
+        closed = closed_agenda(child_text(agenda_type, "AgendaType"))
         if pdf := child_text(agenda_type, "PDFDocument"):
             renditions.append(pdf)
         for element in agenda_type.iter("MeetingAgendaItem"):
@@ -80,7 +81,7 @@ def _item(element: etree._Element, closed: bool, committee: str, meeting_date: s
             ExportAttachment(
                 title=name,
                 names=tuple(n for n in (pdf, name) if n),
-                closed=closed or bool(_NOT_PUBLISHED.search(publishing)),
+                closed=closed or bool(NOT_PUBLISHED.search(publishing)),
             )
         )
     return item
@@ -126,7 +127,7 @@ def _doc_type(state: str, items: list[ExportItem]) -> str:
         return "referat"
     if "dagsorden" in state:
         return "dagsorden"
-    decided = any(s.name == "Beslutning" for item in items for s in item.sections)
+    decided = any(s.name == DECISION for item in items for s in item.sections)
     return "referat" if decided else ""
 
 

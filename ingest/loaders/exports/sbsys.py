@@ -13,6 +13,8 @@ import re
 
 from lxml import etree
 
+from danish.dates import parse_danish_date
+from danish.decisions import UNPUBLISHED_NAME
 from ingest.loaders.exports.model import (
     ExportAttachment,
     ExportItem,
@@ -28,12 +30,9 @@ from ingest.loaders.exports.sections import (
 )
 from ingest.loaders.exports.xml import child_text
 from ingest.loaders.html_blocks import html_to_blocks, parse_html
-from ingest.metadata import parse_danish_date
 
 SYSTEM = "sbsys-xml"
 MINUTES_TYPES = ("minute", "referat", "protocol", "protokol")
-# an enclosure whose name says it is not published ("Ikke offentliggjort - Bilag 2 …")
-_UNPUBLISHED = re.compile(r"^\s*(?:ikke\s+offentlig\w*|lukket|fortrolig\w*)\b", re.IGNORECASE)
 
 
 def is_sbsys(root: etree._Element) -> bool:
@@ -103,7 +102,7 @@ def _item(element: etree._Element, committee: str, meeting_date: str) -> ExportI
             ExportAttachment(
                 title=title,
                 names=tuple(n for n in names if n),
-                closed=closed or bool(_UNPUBLISHED.match(title)),
+                closed=closed or bool(UNPUBLISHED_NAME.match(title)),
             )
         )
     return item

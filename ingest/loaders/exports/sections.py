@@ -11,31 +11,20 @@ decided; "Beslutningen træffes af" is who decides, not a decision.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from ingest.clean import collapse_whitespace
-from ingest.metadata import parse_danish_date
-
-# a field whose caption says who will decide, not what was decided
-DECIDED_BY = re.compile(r"^(?:beslutningen\s+træffes\s+af|sagen\s+afgøres\s+(?:af|i))$", re.I)
-# "Økonomiudvalgets beslutning …", "Beslutning i Økonomiudvalget den 10-04-2013", "Beslutning"
-DECISION = re.compile(
-    r"^(?:(?P<owner>.+?)\s+beslutning|beslutning(?:\s+i\s+(?P<body>.+?))?)"
-    r"(?P<rest>\s+(?:den|d\.)\s+.*|\s+punkt\s+\d+.*)?$",
-    re.IGNORECASE,
+from danish.committees import same_body
+from danish.dates import parse_danish_date
+from danish.decisions import DECISION, RECOMMENDATION
+from danish.sections import (
+    CAPTION_DECISION,
+    CAPTION_RECOMMENDATION,
+    DECIDED_BY,
+    EXPORT_SECTIONS,
 )
-RECOMMENDATION = re.compile(r"\bindstilling\b", re.IGNORECASE)
+from ingest.clean import collapse_whitespace
+
 EMPTY_CONTENT = {"tomt indhold", "-", "…", "..."}  # placeholders for a field left empty
-# sections as agenda systems name them, for telling them apart from sub-headings in plain text
-KNOWN_SECTIONS = (
-    "sammendrag", "resume", "resumé", "baggrund", "sagsfremstilling", "sagsbeskrivelse",
-    "supplerende sagsfremstilling", "indstilling", "beslutning", "økonomi", "økonomiske",
-    "bilag", "lovgrundlag", "kommunikation", "høring", "sagens forløb", "sagsforløb",
-    "tidligere behandling", "punktet behandlet tidligere", "beslutningen træffes af",
-    "sagen afgøres", "tidsplan", "historik", "personalemæssige", "miljømæssige",
-    "administrationens indstilling", "direktionens indstilling", "retsgrundlag",
-)  # fmt: skip
 
 
 def plain_case(caption: str) -> str:
@@ -53,16 +42,16 @@ def section_name(caption: str, committee: str, meeting_date: str, text: str = ""
         return ""
     if DECIDED_BY.match(name):
         return "Sagen afgøres af"
-    decision = DECISION.match(name)
+    decision = CAPTION_DECISION.match(name)
     if decision:
         owner = decision.group("owner") or decision.group("body") or ""
         when = _date_in(decision.group("rest") or "") or _leading_date(text)
         earlier = bool(when and meeting_date and when.isoformat() != meeting_date)
         if (owner and not same_body(owner, committee)) or earlier:
             return name
-        return "Beslutning"
-    if RECOMMENDATION.search(name):
-        return "Indstilling"
+        return DECISION
+    if CAPTION_RECOMMENDATION.search(name):
+        return RECOMMENDATION
     return name
 
 
@@ -71,7 +60,7 @@ def caption_heading(caption: str, name: str) -> str:
     ("Administrationens indstilling"); none for the meeting's own decision, whose committee
     and date every passage carries already."""
     caption = plain_case(caption)
-    return "" if name in ("Beslutning", caption) else caption
+    return "" if name in (DECISION, caption) else caption
 
 
 def is_known_section(line: str) -> bool:
@@ -80,9 +69,9 @@ def is_known_section(line: str) -> bool:
     text = collapse_whitespace(line).strip(" :")
     if not text or len(text.split()) > 14 or text.endswith((".", ",", ";", "?", "!")):
         return False
-    if text.lower().startswith(KNOWN_SECTIONS):
+    if text.lower().startswith(EXPORT_SECTIONS):
         return True
-    decision = DECISION.match(text)
+    decision = CAPTION_DECISION.match(text)
     owner = decision.group("owner") if decision else None
     # "Økonomiudvalgets beslutning …", not a sentence that ends in "… beslutning"
     return decision is not None and (
@@ -92,21 +81,6 @@ def is_known_section(line: str) -> bool:
 
 def is_empty_content(text: str) -> bool:
     return collapse_whitespace(text).strip(" .").lower() in EMPTY_CONTENT | {""}
-
-
-def same_body(owner: str, committee: str) -> bool:
-    """Whether "Økonomiudvalgets" (a caption's owner) names the committee "Økonomiudvalget"."""
-    a, b = _body_key(owner), _body_key(committee)
-    return bool(a and b) and (a.startswith(b) or b.startswith(a))
-
-
-def _body_key(name: str) -> str:
-    words = re.sub(r"\([^)]*\)", " ", name.lower()).split()
-    key = re.sub(r"[^a-zæøå]", "", "".join(words))
-    for ending in ("ets", "ens", "s", "et", "en"):  # genitive and definite forms
-        if key.endswith(ending) and len(key) > len(ending) + 3:
-            return key[: -len(ending)]
-    return key
 
 
 def _date_in(text: str) -> date | None:

@@ -1,11 +1,27 @@
-"""Committee and council names as Danish municipalities and regions write them.
+"""Committee and council names as Danish municipalities and regions write them, in the four
+forms Referent needs:
 
-A meeting document names its committee in one of a few shapes: a compound ("Økonomiudvalget",
-"Klima-, Teknik- og Miljøudvalget"), an adjective and "Udvalg" ("Teknisk Udvalg"), "Udvalget
-for …" ("Udvalget for Plan, Udvikling og Kultur") or a council ("Byrådet",
-"Kommunalbestyrelsen", "Magistraten", "Regionsrådet", "Borgerrepræsentationen"). Names are
-returned in one form per committee (the definite form, as the minutes' own headings write it),
-so the same committee read from two documents filters as one.
+- **canonical** (`committee_spans`, `committee_names`, `first_committee`,
+  `most_named_committee`): a meeting document names its committee in one of a few shapes: a
+  compound ("Økonomiudvalget", "Klima-, Teknik- og Miljøudvalget"), an adjective and "Udvalg"
+  ("Teknisk Udvalg"), "Udvalget for …" ("Udvalget for Plan, Udvikling og Kultur") or a council
+  ("Byrådet", "Kommunalbestyrelsen", "Magistraten", "Regionsrådet",
+  "Borgerrepræsentationen"). Names are returned in one form per committee (the definite form,
+  as the minutes' own headings write it), so the same committee read from two documents
+  filters as one.
+- **display** (`display_committee`): a portal's name ("Byråd 2022-2025") as a sentence says it
+  ("Byrådet").
+- **match** (`match_committees`, `same_body`): which stored names a user's words mean
+  ("byrådet" → "Byråd 2022-2025"), and whether a caption's owner ("Økonomiudvalgets") is the
+  meeting's committee.
+- **in a question** (`committee_from_question`, `committee_mentioned`, `BODY_NAME`): a
+  committee a question names as a filter ("i Økonomiudvalget", "Hvad besluttede Teknisk Udvalg
+  …"), any committee it names ("Og hvad sagde Økonomiudvalget?"), and any body's name, to take
+  out of its words.
+
+The patterns of each form differ on purpose: a document's name is read strictly (a name in
+running text must not join its neighbour), a question's loosely and case-blind (users write
+"økonomiudvalget"), and the index's names are matched by what the question gives of them.
 """
 
 from __future__ import annotations
@@ -136,3 +152,93 @@ def _name_case(name: str) -> str:
     if name.isupper() or name.islower():
         return " ".join(w if w.lower() == "og" else w.capitalize() for w in name.lower().split())
     return name[0].upper() + name[1:]
+
+
+# -- display form ------------------------------------------------------------------------------
+
+
+def display_committee(name: str) -> str:
+    """Portal names like "Byråd 2022-2025" read as "Byrådet" in a sentence."""
+    base = name.split(" 20")[0].strip()
+    if base.lower() in {"byråd", "kommunalbestyrelse"}:
+        return base + ("t" if base.endswith("e") else "et")
+    return base
+
+
+# -- match forms -------------------------------------------------------------------------------
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.lower().split())
+
+
+def match_committees(wanted: str, known: list[str]) -> list[str]:
+    """Known committee names meant by a user's words ("byrådet" → "Byråd 2022-2025")."""
+    w = _norm(wanted)
+    stems = {w, w.removesuffix("et"), w.removesuffix("en"), w.removesuffix("ets")}
+    return [name for name in known if any(s and s in _norm(name) for s in stems)]
+
+
+def same_body(owner: str, committee: str) -> bool:
+    """Whether "Økonomiudvalgets" (a caption's owner) names the committee "Økonomiudvalget"."""
+    a, b = _body_key(owner), _body_key(committee)
+    return bool(a and b) and (a.startswith(b) or b.startswith(a))
+
+
+def _body_key(name: str) -> str:
+    words = re.sub(r"\([^)]*\)", " ", name.lower()).split()
+    key = re.sub(r"[^a-zæøå]", "", "".join(words))
+    for ending in ("ets", "ens", "s", "et", "en"):  # genitive and definite forms
+        if key.endswith(ending) and len(key) > len(ending) + 3:
+            return key[: -len(ending)]
+    return key
+
+
+# -- in a question -----------------------------------------------------------------------------
+
+# a committee's name as a question writes it (matched case-blind)
+QUESTION_NAME = (
+    r"((?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|\s+og\s+))*[\wæøå]+udvalg(?:et)?"
+    # "Teknisk Udvalg", "Udvalget for Plan, Udvikling og Kultur" (its first words are enough:
+    # the index's names are matched by what the question gives of them)
+    r"|(?-i:[A-ZÆØÅ][\wæøå]+\s+Udvalg(?:et)?)|udvalget\s+for\s+[\wæøå-]+"
+    r"|byrådet|kommunalbestyrelsen|magistraten|regionsrådet|borgerrepræsentationen)"
+)
+_DECIDED = r"(?:besluttede|vedtog|godkendte|anbefalede|afviste|besluttet|vedtaget|godkendt)"
+_FILTER_NAME = re.compile(
+    # "i Økonomiudvalget", "fra byrådets møde", and the committee as the one deciding:
+    # "besluttede Økonomiudvalget", "har byrådet besluttet", "Byrådet vedtog"
+    rf"\b(?:i|fra|af|ifølge)\s+{QUESTION_NAME}(?:s\s+møde)?\b"
+    rf"|\b{_DECIDED}\s+{QUESTION_NAME}\b"
+    rf"|\b(?:har|havde)\s+{QUESTION_NAME}\s+{_DECIDED}\b"
+    rf"|{QUESTION_NAME}\s+{_DECIDED}\b",
+    re.IGNORECASE,
+)
+_ANY_NAME = re.compile(rf"\b{QUESTION_NAME}", re.IGNORECASE)
+# any body's name, councils and boards too ("Økonomiudvalget", "Børne- og Skoleudvalget",
+# "Ældrerådet", "byrådet"): what a question names besides its topic
+BODY_NAME = re.compile(
+    r"(?:[A-ZÆØÅ][\wæøå]*(?:-,?\s+(?:og\s+)?|\s+og\s+))*[\wæøå]*(?i:(?:udvalg|råd)(?:et|ets|s)?)\b"
+    r"|\b(?i:(?:kommunal)?bestyrelsen)\b"
+)
+
+
+def committee_from_question(question: str, known: list[str]) -> str | None:
+    """The committee a question names as where the case was treated or who decided it ("i
+    Økonomiudvalget", "Hvad besluttede Teknisk Udvalg …", "har byrådet besluttet"), as the
+    question writes it, when a name of the index matches it."""
+    for m in _FILTER_NAME.finditer(question):
+        name = next(g for g in m.groups() if g)
+        if match_committees(name, known):
+            return name
+    return None
+
+
+def committee_mentioned(question: str, known: list[str]) -> list[str]:
+    """The index's names of any committee the question names, however it names it ("Og hvad
+    sagde Økonomiudvalget?"): for follow-ups, where the case is known and the name says whose
+    treatment of it is wanted."""
+    for m in _ANY_NAME.finditer(question):
+        if names := match_committees(m.group(1), known):
+            return names
+    return []

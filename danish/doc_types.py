@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 
-from ingest.committees import committee_spans
+from danish.committees import committee_spans
 
+# the types a document is filed as; "andet" (other) when no word names one
+DOC_TYPES = (
+    "referat", "dagsorden", "opsamling", "politik", "notat", "høringssvar", "plan", "bilag", "andet"
+)  # fmt: skip
 OPENING_LINE_WORDS = 12
 # the words that name a document's type; earliest in the title wins
 # (a plural names a collection, not this document: "Dagsordener og referater" is a portal's

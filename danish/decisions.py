@@ -1,0 +1,129 @@
+"""A case's treatment as Danish agenda systems word it: decisions, recommendations, closed
+items and case numbers.
+
+**Is this a decision?** Ingest files a decision in any of its variants ("Udvalgets
+beslutning", "Beslutning i Byrådet den …") under one section name, `DECISION`, and a
+recommendation under `RECOMMENDATION` (see `danish.sections`). A section name is then read in
+one of three ways, by what the caller holds:
+
+- `is_decision`: one section's name, as a sentence or quote carries it, starts with
+  "beslutning", so a variant a document kept as written ("Beslutning i Byrådet", outside an
+  agenda item) counts too;
+- `holds_decision`: a passage's section, which joins the sections it merges with " / "
+  ("Indstilling / Beslutning"), includes the decision under its common name;
+- `is_filed_decision`: the section is exactly the common name: the chunker keeps such a
+  decision alone with its recommendation, and a variant outside an agenda item is not.
+
+The same three readings exist for recommendations. They differ only on names other than the
+common one, and each caller's reading is kept as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+DECISION = "Beslutning"
+RECOMMENDATION = "Indstilling"
+
+
+def is_decision(section: str) -> bool:
+    """A section's name opens with "Beslutning" ("Beslutning", "Beslutning i Byrådet …")."""
+    return section.lower().startswith("beslutning")
+
+
+def holds_decision(section: str) -> bool:
+    """A passage's sections ("Indstilling / Beslutning") include the decision's common name."""
+    return DECISION in section
+
+
+def is_filed_decision(section: str) -> bool:
+    """The section is the decision's common name itself, in any case."""
+    return section.lower() == DECISION.lower()
+
+
+def is_recommendation(section: str) -> bool:
+    """A section's name opens with "Indstilling"."""
+    return section.lower().startswith("indstilling")
+
+
+def mentions_recommendation(section: str) -> bool:
+    """A section's name has the word anywhere ("Administrationens indstilling")."""
+    return "indstilling" in section.lower()
+
+
+def is_filed_recommendation(section: str) -> bool:
+    """The section is the recommendation's common name itself, in any case."""
+    return section.lower() == RECOMMENDATION.lower()
+
+
+# a decision that only says the item was noted or a recommendation approved: no facts
+FORMAL_DECISION = re.compile(
+    r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
+    r"godkendt|anbefales|indstillingen (blev )?godkendt|"
+    r"[\w-]+ anbefaler over ?for [\w-]+,? at [\w\s-]{0,80}indstilling(en)? godkendes|"
+    r"[\w-]+ godkendte [\w\s-]{0,60}indstilling(en)?)\.?",
+    re.I,
+)
+# a decision that hands the case on: "Økonomiudvalget anbefaler over for Byrådet, at …"
+ONWARD = re.compile(
+    r"\b(?:anbefaler|anbefales|indstiller|oversendes|sendes videre)\b[^.]{0,40}?"
+    r"\b(?:over ?for|til)\s+(?P<body>Byrådet|[A-ZÆØÅ][\w-]*udvalget)",
+    re.IGNORECASE,
+)
+
+
+# -- closed items --------------------------------------------------------------------------
+# Each system marks a closed item in its own place; the words differ with the place.
+
+# an item's title: "Lukket: …", "Lukket punkt – …", "LUKKET …", "Fortroligt: …"; not
+# "Lukketid for …"
+CLOSED_PREFIX = re.compile(
+    r"^(?:lukket(?:\s+punkt)?|fortrolig[te]?(?:\s+punkt)?)\b\s*[:.–-]?\s*", re.IGNORECASE
+)
+# the meeting portal's JSON (FirstAgenda/Prepare) titles a closed item with exactly this
+# prefix, compared in lower case; its titles are read by this prefix only
+PORTAL_CLOSED_PREFIX = "lukket:"
+# the value of an item's access field in a portal's HTML ("Lukket", "Fortroligt")
+CLOSED_VALUE = re.compile(r"^(?:lukket|fortrolig)", re.I)
+# an SBSYS enclosure whose name says it is not published ("Ikke offentliggjort - Bilag 2 …")
+UNPUBLISHED_NAME = re.compile(r"^\s*(?:ikke\s+offentlig\w*|lukket|fortrolig\w*)\b", re.IGNORECASE)
+# an eDoc attachment's publishing type that keeps it from the public ("Må ikke offentliggøres")
+NOT_PUBLISHED = re.compile(r"\bikke\b|\bmå ikke\b|\blukket\b", re.IGNORECASE)
+
+
+def closed_agenda(agenda_type: str) -> bool:
+    """An eDoc agenda type that holds the closed items ("Lukket dagsorden")."""
+    return "lukket" in agenda_type.lower()
+
+
+# -- case numbers --------------------------------------------------------------------------
+# The labels differ slightly per use, as they were written (`RUN_ON_CASE` has no
+# "journalnr"), and are kept so: a change would move what ingest reads from a file.
+
+# a case number after its label, anywhere ("Sagsnr.: 24-008831", "J.nr. 12/27845")
+CASE_LABEL = re.compile(
+    r"(?:sagsid|sags-?id|sagsnr|sags\s?nr|\bsag\s?nr|sagsnummer|j\.\s?nr|journalnr)\.?\s*[:.]?\s*"
+    r"([A-ZÆØÅ0-9][\w./-]*\d[\w./-]*)",
+    re.IGNORECASE,
+)
+# a line that states a case number, as under an agenda item's heading ("Sagsnr.: 24-008831")
+CASE_LINE = re.compile(
+    r"^\s*(?:sagsid|sags-?id|sagsnr|sags\s?nr|sag\s?nr|sagsnummer|j\.\s?nr|journalnr)"
+    r"(?:\.?\s*[:.]\s*|\s+)(?=\S*\d)",
+    re.IGNORECASE,
+)
+# a case line run on after an item's title in one paragraph: the space before it
+RUN_ON_CASE = re.compile(
+    r"\s(?=(?:sagsnr|sags\s?nr|sag\s?nr|sagsnummer|sags-?id|j\.\s?nr)\.?\s*[:.]?\s*\S*\d)", re.I
+)
+# a case id that needs no label ("EMN-2024-01234")
+EMN_CASE = re.compile(r"\bEMN-\d{4}-\d+\b")
+
+
+def find_case_number(text: str) -> str:
+    """The text's first case number: an EMN id, else the first labelled one; "" if none."""
+    if match := EMN_CASE.search(text):
+        return match.group(0)
+    if match := CASE_LABEL.search(text):
+        return match.group(1).rstrip(".")
+    return ""
