@@ -161,7 +161,7 @@ def display_committee(name: str) -> str:
     """Portal names like "Byråd 2022-2025" read as "Byrådet" in a sentence."""
     base = name.split(" 20")[0].strip()
     if base.lower() in {"byråd", "kommunalbestyrelse"}:
-        return base + ("t" if base.endswith("e") else "et")
+        return base + ("n" if base.endswith("e") else "et")  # Byrådet, Kommunalbestyrelsen
     return base
 
 

@@ -202,7 +202,6 @@ def test_committees_as_a_sentence_says_them():
     assert display_committee("Økonomiudvalget") == "Økonomiudvalget"
 
 
-@pytest.mark.xfail(strict=True, reason="a defect kept by the move: 'Kommunalbestyrelset'")
 def test_a_municipal_council_as_a_sentence_says_it():
     assert display_committee("Kommunalbestyrelse 2022-2025") == "Kommunalbestyrelsen"
 
