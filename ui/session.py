@@ -15,6 +15,7 @@ import streamlit as st
 
 from assistant.briefing import Briefing
 from ui.config import Settings, SettingsError, for_municipality, load_settings
+from ui.messages import user_message
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.filters import SearchFilters, allowed_access
 from vectorstore.snapshot import Summary
@@ -37,7 +38,7 @@ def base_settings() -> Settings:
         try:
             st.session_state["_settings"] = load_settings()
         except SettingsError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(user_message(exc), icon=":material/error:")
             st.stop()
     return st.session_state["_settings"]
 
@@ -69,7 +70,7 @@ class Backend:
 
     assistant: Any  # assistant.assistant.Assistant
     catalog: Any  # vectorstore.catalog.FileCatalog
-    llm_error: str = ""  # why the configured chat model could not be set up, if it could not
+    llm_error: str = ""  # why the configured chat model could not be set up (Danish), if not
 
     @property
     def store(self):
@@ -89,7 +90,7 @@ def _backend(key: str, _settings: Settings) -> Backend:
         try:
             assistant.llm = factory.build_llm_composer(_settings)
         except Exception as exc:  # missing extra, bad spec: the app works without a model
-            llm_error = f"{type(exc).__name__}: {exc}"
+            llm_error = user_message(exc)
     store = retriever.searcher.store
     return Backend(assistant, factory.build_catalog(_settings, store), llm_error)
 
