@@ -16,12 +16,14 @@ from assistant.choose import Choice, SentenceChooser
 from assistant.compose_extractive import ExtractiveComposer
 from assistant.confidence import RANK, ConfidencePolicy, Signals, measure
 from assistant.conversation import Turn
+from assistant.errors import EmptyQuestionError
 from assistant.evidence import Evidence, gather
 from assistant.index_coverage import coverage_note
 from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
-from assistant.question import EmptyQuestionError, ParsedQuestion, parse_question
+from assistant.question import ParsedQuestion, parse_question
+from vectorstore.errors import InvalidQueryError
 from vectorstore.filters import SearchFilters
-from vectorstore.hybrid import InvalidQueryError, SearchResult
+from vectorstore.hybrid import SearchResult
 from vectorstore.snapshot import Snapshot
 
 NOTHING_FOUND = "Jeg fandt ikke noget i dokumenterne, der besvarer spørgsmålet."

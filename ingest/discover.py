@@ -73,7 +73,9 @@ def discover_files(paths: Iterable[str | Path], follow_symlinks: bool = False) -
         try:
             mode = path.stat().st_mode
         except OSError:
-            raise IngestError(f"Stien findes ikke: {given}") from None
+            raise IngestError(
+                f"The path does not exist: {given}", user_message=f"Stien findes ikke: {given}"
+            ) from None
         if stat.S_ISDIR(mode):
             root = path.resolve()
             out.roots.add(root)

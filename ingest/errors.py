@@ -1,51 +1,69 @@
-"""Exceptions of the ingest layer.
+"""Exceptions of the ingest layer, all under `referent_errors.ReferentError`.
 
-A `FileRejected` stops one file, never the run: the pipeline records its `reason` (plain Danish,
-shown to the user as is) and goes on. `IngestError` stops the run (no store, nothing ingested).
+A `FileRejected` stops one file, never the run: the pipeline records its `user_message` (plain
+Danish: the reason, and the detail in brackets) as the report's `reason` and goes on.
+`IngestError` stops the run (no store, nothing ingested).
 """
 
+from referent_errors import ReferentError
 
-class IngestError(Exception):
+
+class IngestError(ReferentError):
     """The run as a whole cannot go on."""
 
+    technical_message = "The ingest cannot go on"
+    user_message = "Indlæsningen kunne ikke gennemføres."
 
-class FileRejected(Exception):
-    """One file cannot be ingested; `reason` says why in Danish, for the report."""
+
+class FileRejected(ReferentError):
+    """One file cannot be ingested. A subclass names the kind: `code` for the report, the
+    Danish reason as its `user_message` and an English `technical_message`; the raise site adds
+    a `detail` (the specifics, in Danish where written by us: it reaches the report).
+
+    `reason` is the Danish reason without the detail; `user_message` is "reason (detail)".
+    """
 
     code = "rejected"
-    reason = "Filen kunne ikke indlæses."
+    technical_message = "The file cannot be ingested"
+    user_message = "Filen kunne ikke indlæses."
 
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.reason)
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"{self.reason} ({self.detail})" if self.detail else self.reason
+    def __init__(self, detail: str = "", *, reason: str = "", message: str = "") -> None:
+        self.reason = reason or type(self).user_message
+        super().__init__(
+            message,
+            user_message=f"{self.reason} ({detail})" if detail else self.reason,
+            detail=detail,
+        )
 
 
 class UnsupportedFormat(FileRejected):
     code = "unsupported"
-    reason = "Filtypen understøttes ikke."
+    technical_message = "The file format is not supported"
+    user_message = "Filtypen understøttes ikke."
 
 
 class EncryptedFile(FileRejected):
     code = "encrypted"
-    reason = "Filen er krypteret eller beskyttet med adgangskode."
+    technical_message = "The file is encrypted or password-protected"
+    user_message = "Filen er krypteret eller beskyttet med adgangskode."
 
 
 class CorruptFile(FileRejected):
     code = "corrupt"
-    reason = "Filen er beskadiget og kan ikke læses."
+    technical_message = "The file is damaged and cannot be read"
+    user_message = "Filen er beskadiget og kan ikke læses."
 
 
 class EmptyDocument(FileRejected):
     code = "empty"
-    reason = "Filen indeholder ingen tekst (tom, eller kun billeder uden tekstlag)."
+    technical_message = "The file holds no text"
+    user_message = "Filen indeholder ingen tekst (tom, eller kun billeder uden tekstlag)."
 
 
 class UndecodableText(FileRejected):
     code = "undecodable"
-    reason = "Teksten kunne ikke afkodes (ukendt tegnsæt eller binære data)."
+    technical_message = "The text cannot be decoded (unknown encoding or binary data)"
+    user_message = "Teksten kunne ikke afkodes (ukendt tegnsæt eller binære data)."
 
 
 class TooLarge(FileRejected):
@@ -53,11 +71,15 @@ class TooLarge(FileRejected):
     or read, so a zip bomb or a runaway text costs a stat or a zip directory, not the memory."""
 
     code = "too_large"
-    reason = "Filen overskrider en grænse for, hvor store filer der indlæses."
+    technical_message = "The file exceeds an ingest limit"
+    user_message = "Filen overskrider en grænse for, hvor store filer der indlæses."
 
     def __init__(self, what: str, setting: str, value: float, found: str) -> None:
-        super().__init__(f"{found}; {setting} = {value:g}")
-        self.reason = f"Filen overskrider grænsen for {what}"
+        super().__init__(
+            f"{found}; {setting} = {value:g}",
+            reason=f"Filen overskrider grænsen for {what}",
+            message=f"The file exceeds the limit {setting}",
+        )
         self.setting = setting
 
 
@@ -65,7 +87,8 @@ class ScannedDocument(FileRejected):
     """A PDF whose pages are images without a text layer: counted apart from empty files."""
 
     code = "scanned"
-    reason = (
+    technical_message = "The file is a scan without a text layer (no OCR)"
+    user_message = (
         "Filen er en scanning uden tekstlag: siderne er billeder, og Referent laver ikke "
         "tekstgenkendelse (OCR) af billeder."
     )
@@ -75,4 +98,5 @@ class IndexOnly(FileRejected):
     """An export's index of a meeting's files (Acadre's XML_<n>.xml): no text of its own."""
 
     code = "index"
-    reason = "Filen er et indeks over et mødes filer og har ingen tekst af sin egen."
+    technical_message = "The file is an index of a meeting's files, with no text of its own"
+    user_message = "Filen er et indeks over et mødes filer og har ingen tekst af sin egen."

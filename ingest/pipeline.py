@@ -29,6 +29,7 @@ from ingest.orphans import sweep_orphans
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
 from ingest.structure import structure_of
+from referent_errors import os_reason
 from vectorstore.catalog import FileCatalog, FileRecord
 from vectorstore.protocols import PassageStore
 from vectorstore.records import Passage
@@ -194,7 +195,9 @@ class Ingestor:
         try:
             digest = file_hash(file.path)
         except OSError as exc:
-            return FileResult(file.source, "failed", reason=f"Filen kunne ikke læses: {exc}")
+            why = os_reason(exc)
+            reason = f"Filen kunne ikke læses ({why})." if why else "Filen kunne ikke læses."
+            return FileResult(file.source, "failed", reason=reason)
         previous = known.get(file.source)
         companion = self._companions.get(file.source)
         fingerprint = self.options.fingerprint + (f":{companion.key}" if companion else "")
@@ -251,7 +254,7 @@ class Ingestor:
             ]
         except FileRejected as exc:
             report.parse_seconds += time.perf_counter() - t0
-            return FileResult(file.source, "failed", reason=str(exc), code=exc.code)
+            return FileResult(file.source, "failed", reason=exc.user_message, code=exc.code)
         report.pages += sum(doc.pages for doc in docs)
         sig = None
         if len(prepared) == 1 and not prepared[0].identity:

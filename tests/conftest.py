@@ -66,6 +66,7 @@ def isolated_env(monkeypatch, tmp_path, session_cache):
     monkeypatch.setenv("REFERENT_CONFIG", str(tmp_path / "no-such-referent.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))  # the CLI's log file
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
 

@@ -58,8 +58,17 @@ def test_markdown_reorder_and_remove(briefing):
 def test_unwritable_path_is_a_clear_error(briefing, tmp_path):
     blocker = tmp_path / "fil"
     blocker.write_text("x")
-    with pytest.raises(BriefingExportError, match="kunne ikke gemmes"):
+    with pytest.raises(BriefingExportError) as refused:
         briefing.to_docx(blocker / "briefing.docx")
+    assert refused.value.user_message == f"Briefingen kunne ikke gemmes i {blocker}/briefing.docx."
+    assert str(refused.value).startswith(f"Cannot write the briefing to {blocker}/briefing.docx")
+    for name in ("briefing.docx", "briefing.md"):  # DOCX and Markdown alike
+        with pytest.raises(BriefingExportError) as refused:
+            briefing.save(blocker / "mappe" / name)
+        assert refused.value.user_message == (
+            f"Briefingen kunne ikke gemmes i {blocker}/mappe/{name}: en del af stien er en fil, "
+            "ikke en mappe."
+        )
 
 
 def test_a_short_answer_keeps_its_sources_numbers_as_the_briefing_changes(example_searcher):

@@ -49,9 +49,10 @@ def test_store_that_cannot_be_opened(tmp_path):
     )
     assert result.exit_code == 1
     where = blocker / "store"
+    # the Danish user_message only: no English library text (that goes to the log)
     assert result.output == (
-        "Fejl: Dokumentlageret kunne ikke åbnes. (Detaljer: Cannot open the store at "
-        f"{where}: [Errno 20] Not a directory: '{where}')\n"
+        f"Fejl: Dokumentlageret i {where} kunne ikke åbnes: en del af stien er en fil, ikke en "
+        "mappe.\n"
     )
     # a clean exit with the message, not an exception escaping the command
     assert type(result.exception) is SystemExit and result.exception.code == 1

@@ -324,7 +324,7 @@ def test_section_names(caption, text, expected):
 def test_other_xml_is_rejected_plainly_and_bad_xml_as_corrupt(tmp_path):
     with pytest.raises(UnsupportedFormat) as info:
         load_file(write(tmp_path, "sitemap.xml", "<urlset><url>x</url></urlset>"))
-    assert "ikke en kendt mødeeksport" in str(info.value)
+    assert "ikke en kendt mødeeksport" in info.value.user_message
     with pytest.raises(CorruptFile):
         load_file(write(tmp_path, "broken.xml", "<Meeting><Committee>"))
 

@@ -73,7 +73,7 @@ def test_docx_bomb_is_refused_from_the_zip_directory_with_default_limits(tmp_pat
     assert bomb.stat().st_size < 1 * MB  # a small file on disk
     error = rejection(bomb)
     assert error.code == "too_large"
-    assert str(error) == (
+    assert error.user_message == (
         "Filen overskrider grænsen for udpakket størrelse "
         "(word/document.xml fylder 268 MB udpakket; max_unpacked_mb = 200)"
     )
@@ -95,7 +95,7 @@ def test_docx_limits_are_the_callers(tmp_path):
     loose = FileLimits(max_zip_ratio=10_000)
     assert len(load_file(bomb, loose)[0].blocks) == 1  # a valid DOCX once the limits allow it
     error = rejection(bomb, FileLimits(max_unpacked_mb=2, max_zip_ratio=10_000))
-    assert str(error) == (
+    assert error.user_message == (
         "Filen overskrider grænsen for udpakket størrelse "
         "(word/document.xml fylder 3,0 MB udpakket; max_unpacked_mb = 2)"
     )
@@ -103,7 +103,7 @@ def test_docx_limits_are_the_callers(tmp_path):
         total = sum(info.file_size for info in archive.infolist()) / MB
     assert 6 < total < 7
     error = rejection(bomb, FileLimits(max_unpacked_total_mb=6, max_zip_ratio=10_000))
-    assert str(error) == (
+    assert error.user_message == (
         "Filen overskrider grænsen for samlet udpakket størrelse "
         f"({total:.1f} MB udpakket i alt; max_unpacked_total_mb = 6)".replace(".", ",")
     )
@@ -116,7 +116,10 @@ def test_pdf_over_the_page_limit_is_refused(tmp_path):
     assert load_file(pdf, FileLimits(max_pdf_pages=6))[0].pages == 6
     error = rejection(pdf, FileLimits(max_pdf_pages=5))
     assert error.code == "too_large"
-    assert str(error) == "Filen overskrider grænsen for antal sider (6 sider; max_pdf_pages = 5)"
+    assert (
+        error.user_message
+        == "Filen overskrider grænsen for antal sider (6 sider; max_pdf_pages = 5)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,7 +138,9 @@ def test_files_read_whole_are_refused_by_size_before_reading(tmp_path, name, bod
     path.write_text(body * (1_500_000 // len(body.encode())), encoding="utf-8")
     error = rejection(path, FileLimits(max_text_mb=1))
     assert error.code == "too_large"
-    assert str(error) == "Filen overskrider grænsen for filstørrelse (1,5 MB; max_text_mb = 1)"
+    assert (
+        error.user_message == "Filen overskrider grænsen for filstørrelse (1,5 MB; max_text_mb = 1)"
+    )
 
 
 def test_text_over_the_default_size_limit_is_refused(tmp_path):
@@ -143,7 +148,9 @@ def test_text_over_the_default_size_limit_is_refused(tmp_path):
     path.write_text(SENTENCE * (21 * MB // len(SENTENCE.encode())), encoding="utf-8")
     error = rejection(path)
     assert error.code == "too_large"
-    assert str(error) == "Filen overskrider grænsen for filstørrelse (21 MB; max_text_mb = 20)"
+    assert (
+        error.user_message == "Filen overskrider grænsen for filstørrelse (21 MB; max_text_mb = 20)"
+    )
 
 
 def test_one_sentence_repeated_along_a_5_mb_line_is_one_passage(tmp_path):

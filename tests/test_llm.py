@@ -241,10 +241,11 @@ def test_ollama_and_azure_specs_make_their_models(monkeypatch):
 def test_unknown_provider_is_a_config_error(spec):
     from assistant.errors import AssistantError, LLMConfigError
 
-    with pytest.raises(LLMConfigError, match="Ukendt sprogmodel") as caught:
+    with pytest.raises(LLMConfigError, match="Unknown chat model") as caught:
         chat_model_from_spec(spec)
     assert isinstance(caught.value, AssistantError)
-    assert "ollama:<model>" in caught.value.message
+    assert caught.value.user_message.startswith("Ukendt sprogmodel")
+    assert "ollama:<model>" in caught.value.user_message
 
 
 def test_a_source_cannot_close_or_forge_its_block():

@@ -147,9 +147,15 @@ def test_bad_files_are_rejected_with_a_plain_reason(name, code, detail):
     with pytest.raises(FileRejected) as info:
         load_file(DATA / name)
     assert info.value.code == code
-    assert info.value.reason == REASONS[code]  # the Danish reason for the report
+    assert info.value.reason == REASONS[code]  # the Danish reason, without the detail
     assert info.value.detail == detail
-    assert str(info.value) == (f"{REASONS[code]} ({detail})" if detail else REASONS[code])
+    # what the report shows: the reason and the detail, in Danish; the log reads English
+    assert info.value.user_message == (f"{REASONS[code]} ({detail})" if detail else REASONS[code])
+    assert str(info.value) == (
+        f"{type(info.value).technical_message}: {detail}"
+        if detail
+        else type(info.value).technical_message
+    )
 
 
 def test_every_example_document_loads():

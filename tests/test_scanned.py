@@ -21,7 +21,7 @@ def test_a_scan_is_reported_as_a_scan_and_a_blank_page_as_empty(tmp_path):
     with pytest.raises(ScannedDocument) as info:
         load_file(tmp_path / "scan.pdf")
     assert info.value.code == "scanned"
-    assert "scanning uden tekstlag" in str(info.value) and "OCR" in str(info.value)
+    assert "scanning uden tekstlag" in info.value.user_message and "OCR" in info.value.user_message
     assert info.value.detail == "billeder på 3 af 3 sider, ingen tekst"
 
     blank = pymupdf.open()

@@ -88,7 +88,7 @@ def test_files_named_doc_that_are_something_else(tmp_path):
     rtf.write_text(r"{\rtf1\ansi Referat}")
     with pytest.raises(UnsupportedFormat) as info:
         load_file(rtf)
-    assert "RTF" in str(info.value) and ".docx eller PDF" in str(info.value)
+    assert "RTF" in info.value.user_message and ".docx eller PDF" in info.value.user_message
     garbage = tmp_path / "skrald.doc"
     garbage.write_bytes(b"\x00\x01 not a document" * 10)
     with pytest.raises(CorruptFile):

@@ -11,6 +11,7 @@ import time
 import streamlit as st
 
 from ui import session
+from ui.messages import user_message
 from ui.session import LEVEL_LABELS
 
 _started = time.perf_counter()
@@ -28,7 +29,7 @@ def _log_in() -> None:
     try:
         user = authenticate(settings.users_file, name, password)
     except UsersFileError as exc:
-        st.session_state["login_error"] = str(exc)
+        st.session_state["login_error"] = user_message(exc)
         return
     if user is None:
         st.session_state["login_error"] = "Forkert brugernavn eller adgangskode."

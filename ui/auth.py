@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from referent_errors import ReferentError, os_reason
 from vectorstore.records import ACCESS_LEVELS
 
 # scrypt cost: 2^15 × 8 × 1 takes ~32 MiB and ~0.1 s per check on a small server, a fair price
@@ -25,8 +26,11 @@ _NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå._@-]{1,64}$")
 MAX_PASSWORD_CHARS = 1024
 
 
-class UsersFileError(ValueError):
-    """The users file or a user's entry is not valid; the message is Danish."""
+class UsersFileError(ReferentError, ValueError):
+    """The users file or a user's entry is not valid."""
+
+    technical_message = "Invalid users file or user entry"
+    user_message = "Brugerfilen er ikke gyldig."
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,11 @@ def load_users(path: Path) -> dict[str, User]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsersFileError(f"Brugerfilen {path} kunne ikke læses: {exc.strerror}") from exc
+        why = os_reason(exc)
+        raise UsersFileError(
+            f"Cannot read the users file {path}: {exc}",
+            user_message=f"Brugerfilen {path} kunne ikke læses" + (f": {why}." if why else "."),
+        ) from exc
     users: dict[str, User] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -79,7 +87,10 @@ def load_users(path: Path) -> dict[str, User]:
             continue
         parts = line.split(":")
         if len(parts) != 3 or parts[1] not in ACCESS_LEVELS:
-            raise UsersFileError(f"Linje {number} i brugerfilen {path} er ikke gyldig.")
+            raise UsersFileError(
+                f"Line {number} of the users file {path} is not valid",
+                user_message=f"Linje {number} i brugerfilen {path} er ikke gyldig.",
+            )
         users[parts[0]] = User(parts[0], parts[1], parts[2])
     return users
 
@@ -99,11 +110,20 @@ def authenticate(path: Path, name: str, password: str) -> User | None:
 def add_user(path: Path, name: str, password: str, level: str) -> None:
     """Add or replace a user; the file is rewritten atomically with mode 0600."""
     if not _NAME.match(name):
-        raise UsersFileError("Brugernavnet må kun indeholde bogstaver, tal og . _ @ - (højst 64).")
+        raise UsersFileError(
+            f"Invalid user name {name!r}",
+            user_message="Brugernavnet må kun indeholde bogstaver, tal og . _ @ - (højst 64).",
+        )
     if level not in ACCESS_LEVELS:
-        raise UsersFileError("Adgangsniveauet skal være public, internal eller closed.")
+        raise UsersFileError(
+            f"Unknown access level {level!r}",
+            user_message="Adgangsniveauet skal være public, internal eller closed.",
+        )
     if not 8 <= len(password) <= MAX_PASSWORD_CHARS:
-        raise UsersFileError("Adgangskoden skal være mindst 8 tegn.")
+        raise UsersFileError(
+            "The password is shorter than 8 characters or too long",
+            user_message="Adgangskoden skal være mindst 8 tegn.",
+        )
     path = Path(path)
     users = load_users(path) if path.exists() else {}
     users[name] = User(name, level, hash_password(password))

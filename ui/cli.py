@@ -1,8 +1,15 @@
-"""The `referent` command line. Output and messages in Danish; `--json` for machines."""
+"""The `referent` command line. Output and messages in Danish; `--json` for machines.
+
+A failure prints its Danish `user_message` (`ui.messages.user_message`) on one "Fejl:" line and
+exits non-zero; an unexpected one prints a generic Danish line and writes the traceback to the
+log file (`log_file()`), never to the terminal.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +19,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant.errors import AssistantError
-from ingest.errors import IngestError
+from referent_errors import ReferentError, os_reason
 from ui.cli_tables import print_answer_eval, print_eval, print_report
 from ui.config import Settings, SettingsError, load_settings
-from ui.messages import danish_message, waiting_message
-from vectorstore.errors import StoreUnavailableError, VectorStoreError, WriterBusyError
+from ui.messages import user_message, waiting_message
+from vectorstore.errors import InvalidQueryError, WriterBusyError
 
 app = typer.Typer(
     help="Referent: spørg i kommunens dokumenter og få svar med kilder.",
@@ -60,7 +67,7 @@ def _settings(**overrides) -> Settings:
     try:
         return load_settings(**overrides)
     except SettingsError as exc:
-        fail(str(exc), 2)
+        fail(user_message(exc), 2)
         raise  # not reached: fail exits
 
 
@@ -68,11 +75,11 @@ def _say_waiting(pid: int | None) -> None:
     err.print(waiting_message(pid), markup=False, highlight=False)
 
 
-def _writer_failed(exc: Exception) -> None:
+def _writer_failed(exc: ReferentError) -> None:
     """A failed ingest or index build; another writer that kept the index is worth a retry."""
     if isinstance(exc, WriterBusyError):
-        fail(f"{danish_message(exc)} Vent længere med --wait SEKUNDER.", BUSY_EXIT)
-    fail(danish_message(exc))
+        fail(f"{user_message(exc)} Vent længere med --wait SEKUNDER.", BUSY_EXIT)
+    fail(user_message(exc))
 
 
 def _access(option: str | None, settings: Settings) -> str:
@@ -127,7 +134,7 @@ def ingest(
         ingestor = build_ingestor(settings, on_wait=_say_waiting, follow_symlinks=follow_symlinks)
         with RichProgress(err, enabled=not as_json and err.is_terminal) as progress:
             report = ingestor.run(paths, prune=prune, progress=progress)
-    except (VectorStoreError, IngestError) as exc:
+    except ReferentError as exc:
         _writer_failed(exc)
         return
     if as_json:
@@ -152,16 +159,12 @@ def _date(value: str | None, option: str):
 
 
 def _open(settings: Settings, build):
-    """Build an object over an existing store, or stop with a Danish message."""
+    """Build an object over an existing store, or stop with a Danish message (a missing store
+    says to run `referent ingest` first)."""
     try:
         return build(settings)
-    except StoreUnavailableError:
-        fail(
-            f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}. "
-            "Kør først `referent ingest MAPPE` for at indlæse dokumenter."
-        )
-    except (VectorStoreError, AssistantError) as exc:
-        fail(danish_message(exc))
+    except ReferentError as exc:
+        fail(user_message(exc))
 
 
 def _retriever(settings: Settings):
@@ -190,7 +193,7 @@ def search(
 ) -> None:
     """Søg i dokumenterne (hybrid: semantisk + nøgleord), med filtre."""
     from vectorstore.filters import SearchFilters
-    from vectorstore.hybrid import MODES, InvalidQueryError
+    from vectorstore.hybrid import MODES
 
     settings = _settings(store_dir=store, chroma_url=chroma_url)
     access = _access(access, settings)
@@ -208,11 +211,11 @@ def search(
     retriever = _retriever(settings)
     try:
         result = retriever.retrieve(question, k=k, filters=filters, mode=mode)
-    except InvalidQueryError:
-        fail("Skriv et spørgsmål (det var tomt).", 2)
+    except InvalidQueryError as exc:
+        fail(user_message(exc), 2)
         return
-    except VectorStoreError as exc:
-        fail(danish_message(exc))
+    except ReferentError as exc:
+        fail(user_message(exc))
         return
     if as_json:
         rows = [hit.to_dict() for hit in result.hits]
@@ -284,23 +287,16 @@ def ask(
                 sys.stdout.flush()
         if streamed:
             sys.stdout.write("\n\n")
-    except AssistantError as exc:
-        fail(getattr(exc, "message", str(exc)), 2)
-        return
-    except VectorStoreError as exc:
-        fail(danish_message(exc))
+    except ReferentError as exc:  # an empty question or a chat model's set-up: exit 2
+        fail(user_message(exc), 2 if isinstance(exc, AssistantError) else 1)
         return
     if briefing is not None:
         doc = Briefing(title=f"Briefing: {answer.question}")
         doc.add_answer(answer)  # the direct answer ("Korte svar") and its sources
         try:
-            if briefing.suffix.lower() == ".md":
-                briefing.parent.mkdir(parents=True, exist_ok=True)
-                briefing.write_text(doc.to_markdown(), encoding="utf-8")
-            else:
-                doc.to_docx(briefing)
-        except (AssistantError, OSError) as exc:
-            fail(f"Briefingen kunne ikke gemmes: {exc}")
+            doc.save(briefing)
+        except ReferentError as exc:
+            fail(user_message(exc))
         err.print(f"Briefing gemt i {briefing}")
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -373,13 +369,17 @@ def evaluate_cmd(
         return
     modes = ["dense", "bm25", "hybrid"] if mode == "all" else [mode]
     retriever = _retriever(settings)
-    retriever.retrieve("opvarmning", k=1)  # load the snapshot and the model outside the timing
-    reports = [evaluate(retriever, qs, k=k, mode=m, access=access) for m in modes]
-    answer_report = None
-    if answers:
-        from assistant.assistant import Assistant
+    try:
+        retriever.retrieve("opvarmning", k=1)  # load the snapshot and model outside the timing
+        reports = [evaluate(retriever, qs, k=k, mode=m, access=access) for m in modes]
+        answer_report = None
+        if answers:
+            from assistant.assistant import Assistant
 
-        answer_report = evaluate_answers(Assistant(retriever), qs, access=access).to_dict()
+            answer_report = evaluate_answers(Assistant(retriever), qs, access=access).to_dict()
+    except ReferentError as exc:
+        fail(user_message(exc))
+        return
     if as_json:
         data = [r.to_dict() for r in reports]
         result = data if len(data) > 1 else data[0]
@@ -449,9 +449,10 @@ def user_add(
     try:
         add_user(path, name, password, level)
     except UsersFileError as exc:
-        fail(str(exc), 2)
+        fail(user_message(exc), 2)
     except OSError as exc:
-        fail(f"Brugerfilen kunne ikke gemmes: {exc}")
+        why = os_reason(exc)
+        fail(f"Brugerfilen {path} kunne ikke gemmes" + (f": {why}." if why else "."))
     err.print(f"Brugeren {name} ({level}) er gemt i {path}.")
 
 
@@ -467,10 +468,7 @@ def index_cmd(
         opened = build_store(settings, create=False)
         publisher = build_publisher(settings, opened, on_wait=_say_waiting)
         name = publisher.publish()
-    except StoreUnavailableError:
-        fail(f"Der findes intet dokumentlager i {settings.chroma_url or settings.store_dir}.")
-        return
-    except VectorStoreError as exc:
+    except ReferentError as exc:
         _writer_failed(exc)
         return
     err.print(f"Søgeindekset {name} er bygget og i brug ({publisher.root}).")
@@ -483,8 +481,8 @@ def model_folder_cmd() -> None:
 
     try:
         folder = model_folder(_settings())
-    except VectorStoreError as exc:
-        fail(danish_message(exc))
+    except ReferentError as exc:
+        fail(user_message(exc))
         return
     err.print(
         "Samme model som standardmotoren; brug den med sentence-transformers (fx på en GPU):\n"
@@ -493,12 +491,36 @@ def model_folder_cmd() -> None:
     sys.stdout.write(f"{folder}\n")
 
 
+def log_file() -> Path:
+    """Where the command line logs what the terminal does not show: unexpected errors."""
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "referent" / "referent.log"
+
+
+def _unexpected(exc: Exception) -> None:
+    """A bug, not a user's mistake: one Danish line here, the traceback in the log file (on
+    stderr only when that file cannot be written)."""
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+        where = f" Logfil: {path}"
+    except OSError:
+        handler, where = logging.StreamHandler(sys.stderr), ""
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logging.getLogger("referent").addHandler(handler)
+    err.print(f"[bold red]Fejl:[/] {escape(user_message(exc) + where)}")
+    sys.exit(1)
+
+
 def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
         err.print("Afbrudt.")
         sys.exit(130)
+    except Exception as exc:
+        _unexpected(exc)
 
 
 if __name__ == "__main__":

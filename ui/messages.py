@@ -1,54 +1,32 @@
-"""Danish messages for expected failures, shown at the edges instead of tracebacks."""
+"""What the user is told when something fails: one function for the command line and the app.
+
+An expected failure is a `ReferentError` and says itself what to tell the user, in Danish
+(`user_message`); its English `str` goes to the log. Anything else is a bug: the user gets one
+generic Danish line and the log gets the traceback. Neither ever shows a traceback or an English
+message to the user.
+"""
 
 from __future__ import annotations
 
-from assistant.errors import AssistantError
-from ingest.errors import IngestError
-from vectorstore.errors import (
-    AccessLevelError,
-    EmbedderMismatchError,
-    EmbedderUnavailableError,
-    IndexMissingError,
-    SnapshotError,
-    StoreUnavailableError,
-    VectorStoreError,
-    WriterBusyError,
-)
+import logging
+
+from referent_errors import ReferentError
+
+log = logging.getLogger("referent")
+
+UNEXPECTED = "Der opstod en uventet fejl; detaljerne er skrevet i loggen."
+
+
+def user_message(exc: BaseException) -> str:
+    """The Danish text to show for `exc`; the technical details are logged."""
+    if isinstance(exc, ReferentError):
+        log.info("%s: %s", type(exc).__name__, exc)
+        return exc.user_message
+    log.error("Unexpected error: %s: %s", type(exc).__name__, exc, exc_info=exc)
+    return UNEXPECTED
 
 
 def waiting_message(pid: int | None) -> str:
     """Said once when a writer has to wait for another one (the holder's pid when known)."""
     who = f" (pid {pid})" if pid is not None else ""
     return f"Venter på en anden indlæsning i samme indeks …{who}"
-
-
-def danish_message(exc: Exception) -> str:
-    if isinstance(exc, WriterBusyError):
-        who = f" (pid {exc.pid})" if exc.pid is not None else ""
-        seconds = round(exc.waited)
-        waited = {0: "under et sekund", 1: "1 sekund"}.get(seconds, f"{seconds} sekunder")
-        return (
-            f"En anden indlæsning{who} skriver stadig i samme indeks; der er ventet i "
-            f"{waited}. Prøv igen, når den er færdig."
-        )
-    if isinstance(exc, EmbedderMismatchError):
-        return (
-            "Dokumentlageret er bygget med en anden indlejringsmodel end den, der er valgt nu. "
-            "Vælg samme model som ved indlæsningen, eller indlæs dokumenterne i et nyt lager. "
-            f"(Detaljer: {exc})"
-        )
-    if isinstance(exc, StoreUnavailableError):
-        return f"Dokumentlageret kunne ikke åbnes. (Detaljer: {exc})"
-    if isinstance(exc, EmbedderUnavailableError):
-        return f"Indlejringsmodellen kunne ikke indlæses. (Detaljer: {exc})"
-    if isinstance(exc, AccessLevelError | IndexMissingError):
-        return str(exc)  # written in Danish where raised
-    if isinstance(exc, SnapshotError):
-        return f"Søgeindekset kunne ikke læses; byg det igen med `referent index`. ({exc})"
-    if isinstance(exc, VectorStoreError):
-        return f"Fejl i dokumentlageret: {exc}"
-    if isinstance(exc, IngestError):
-        return str(exc)
-    if isinstance(exc, AssistantError):
-        return getattr(exc, "message", "") or str(exc)
-    return f"Uventet fejl: {exc}"

@@ -16,6 +16,7 @@ import streamlit as st
 from assistant.briefing import Briefing
 from ui.backend import Backend
 from ui.config import Settings, SettingsError, for_municipality, load_settings
+from ui.messages import user_message
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.filters import SearchFilters, allowed_access
 from vectorstore.snapshot import Summary
@@ -38,7 +39,7 @@ def base_settings() -> Settings:
         try:
             st.session_state["_settings"] = load_settings()
         except SettingsError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(user_message(exc), icon=":material/error:")
             st.stop()
     return st.session_state["_settings"]
 

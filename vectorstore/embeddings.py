@@ -40,7 +40,10 @@ def read_model_identity(folder: Path) -> dict | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise EmbedderUnavailableError(f"Unreadable model identity {path}: {exc}") from exc
+        raise EmbedderUnavailableError(
+            f"Unreadable model identity {path}: {exc}",
+            user_message=f"Modelmappen {path.parent} kunne ikke læses ({path.name}).",
+        ) from exc
 
 
 def model_id_of_engine(embedder_id: str) -> str:
@@ -179,7 +182,10 @@ class SentenceTransformerEmbeddings(ReferentEmbeddings):
                     except ImportError as exc:
                         raise EmbedderUnavailableError(
                             "sentence-transformers is not installed; install the 'st' extra "
-                            "(torch==2.13.0 first)."
+                            "(torch==2.13.0 first).",
+                            user_message="Indlejringsmodellen kræver pakken "
+                            "sentence-transformers: installér ekstraen 'st' (torch==2.13.0 "
+                            "først).",
                         ) from exc
                     local = Path(self.model_name).exists()
                     try:
@@ -191,7 +197,10 @@ class SentenceTransformerEmbeddings(ReferentEmbeddings):
                     except Exception as exc:  # the library raises many kinds (OSError, HF errors)
                         raise EmbedderUnavailableError(
                             f"Cannot load the Sentence Transformers model {self.model_name!r}: "
-                            f"{exc}. Give a local model folder, or allow downloads."
+                            f"{exc}. Give a local model folder, or allow downloads.",
+                            user_message="Sentence Transformers-modellen "
+                            f"{self.model_name} kunne ikke indlæses. Angiv en lokal modelmappe, "
+                            "eller tillad download (REFERENT_ALLOW_MODEL_DOWNLOAD).",
                         ) from exc
         return self._model
 

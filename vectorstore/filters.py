@@ -22,7 +22,10 @@ from vectorstore.records import ACCESS_LEVELS
 def allowed_access(level: str) -> list[str]:
     """Levels a caller may see: public ⊂ internal ⊂ closed. Anything else is refused."""
     if not isinstance(level, str) or level not in ACCESS_LEVELS:
-        raise AccessLevelError(f"Ukendt adgangsniveau {level!r}; brug {', '.join(ACCESS_LEVELS)}.")
+        raise AccessLevelError(
+            f"Unknown access level {level!r}; use {', '.join(ACCESS_LEVELS)}.",
+            user_message=f"Ukendt adgangsniveau {level!r}; brug {', '.join(ACCESS_LEVELS)}.",
+        )
     return list(ACCESS_LEVELS[: ACCESS_LEVELS.index(level) + 1])
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from danish.decisions import DECISION
 from vectorstore.collapse import collapse_duplicates
-from vectorstore.errors import VectorStoreError
+from vectorstore.errors import InvalidQueryError
 from vectorstore.filters import SearchFilters
 from vectorstore.protocols import Embedder
 from vectorstore.records import Hit, StoredPassage
@@ -27,10 +27,6 @@ from vectorstore.snapshots import SnapshotReader
 MODES = ("hybrid", "dense", "bm25")
 QUERY_CACHE = 64
 MAX_QUERY_CHARS = 2000  # ~512 tokens: what the embedder reads; the rest adds cost, not meaning
-
-
-class InvalidQueryError(VectorStoreError):
-    """The question cannot be searched (empty after trimming)."""
 
 
 @dataclass

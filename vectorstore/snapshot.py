@@ -77,7 +77,11 @@ class Snapshot:
         try:
             self.manifest = json.loads((self.folder / "manifest.json").read_text("utf-8"))
             if self.manifest.get("format") != FORMAT:
-                raise SnapshotError(f"Snapshot {folder} has format {self.manifest.get('format')}")
+                raise SnapshotError(
+                    f"Snapshot {folder} has format {self.manifest.get('format')}",
+                    user_message="Søgeindekset er skrevet af en anden version af Referent; byg "
+                    "det igen med `referent index`.",
+                )
             self._values: dict[str, list[str]] = self.manifest["columns"]
             self._codes = {n: self._load(f"col-{n}.npy") for n in TEXT_COLUMNS}
             self._ints = {n: self._load(f"int-{n}.npy") for n in INT_COLUMNS}

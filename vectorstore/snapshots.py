@@ -232,10 +232,7 @@ class SnapshotReader:
         if snapshot is not None and (name is None or snapshot.name == name):
             return snapshot  # CURRENT unreadable for a moment: keep the one in use
         if name is None:
-            raise IndexMissingError(
-                "Søgeindekset er ikke bygget endnu. Kør `referent ingest MAPPE` (eller "
-                "`referent index`)."
-            )
+            raise IndexMissingError(f"No index snapshot is published in {self.root}")
         with self._lock:
             if self._snapshot is None or self._snapshot.name != name:
                 try:

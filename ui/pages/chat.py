@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.assistant import EmptyQuestionError, turn_from
-from assistant.errors import AssistantError
+from assistant.assistant import turn_from
 from ui import render, session
-from ui.messages import danish_message
+from ui.messages import user_message
 from ui.session import ChatTurn
-from vectorstore.errors import VectorStoreError
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import MAX_QUERY_CHARS
 
@@ -155,12 +153,8 @@ def answer_turn(index: int, turn: ChatTurn, found: session.Backend) -> None:
                 placeholder.markdown(render.answer_markdown(text, ()) + " …")  # unchecked yet
             else:
                 answer = part
-    except EmptyQuestionError:
-        turn.error = "Skriv et spørgsmål – det var tomt."
-    except AssistantError as exc:
-        turn.error = getattr(exc, "message", "") or str(exc)
-    except VectorStoreError as exc:
-        turn.error = danish_message(exc)
+    except Exception as exc:  # expected or not, the user reads Danish, never a traceback
+        turn.error = user_message(exc)
     placeholder.empty()
     if answer is None and not turn.error:
         turn.error = "Der kom intet svar. Prøv igen."
@@ -173,8 +167,8 @@ def main() -> None:
     st.title("Spørg i dokumenterne")
     try:
         found = session.backend()
-    except VectorStoreError as exc:
-        st.error(danish_message(exc))
+    except Exception as exc:
+        st.error(user_message(exc))
         return
     if found is None:
         st.info(NO_STORE)

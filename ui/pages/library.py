@@ -13,8 +13,7 @@ import streamlit as st
 
 from danish.dates import danish_date
 from ui import render, session
-from ui.messages import danish_message
-from vectorstore.errors import VectorStoreError
+from ui.messages import user_message
 
 
 def file_rows(found: session.Backend, view: session.IndexView) -> tuple[list[dict], list[dict]]:
@@ -82,8 +81,8 @@ def main() -> None:
     st.title("Bibliotek")
     try:
         found = session.backend()
-    except VectorStoreError as exc:
-        st.error(danish_message(exc))
+    except Exception as exc:
+        st.error(user_message(exc))
         return
     if found is None:
         st.info(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest.errors import IngestError
 from ui import render, session, uploads
-from ui.messages import danish_message, waiting_message
+from ui.messages import user_message, waiting_message
 from ui.session import LEVEL_LABELS
 from vectorstore.errors import VectorStoreError
 from vectorstore.filters import allowed_access
@@ -71,8 +70,8 @@ def run_ingest(files, level: str) -> None:
     s = session.settings()
     try:
         found = session.backend()
-    except VectorStoreError as exc:
-        st.error(danish_message(exc))
+    except Exception as exc:
+        st.error(user_message(exc))
         return
     saved, rejected = uploads.save_uploads(
         files,
@@ -89,8 +88,8 @@ def _ingest(saved, rejected, level: str) -> None:
         progress = render.ProgressBar()
         ingestor = session.ingestor(level, on_wait=_say_waiting) if saved else None
         report = uploads.ingest_uploads(ingestor, saved, rejected, progress=progress)
-    except (VectorStoreError, IngestError) as exc:
-        st.error(danish_message(exc))
+    except Exception as exc:  # a busy writer, a store error, or a bug: Danish, no traceback
+        st.error(user_message(exc))
         return
     st.session_state["upload_report"] = report
     st.session_state["uploader_round"] += 1  # a fresh, empty file picker
