@@ -67,3 +67,43 @@ class TestChromaServer(PassageStoreContract):
     @pytest.fixture
     def store(self, reopen, small_pages):
         return reopen()
+
+
+def test_a_memory_stores_snapshot_serves_search(tmp_path):
+    """What fast tests of the answer stages build on: a MemoryStore filled as an ingest fills
+    a store, its snapshot published as a writer publishes it, searched without Chroma."""
+    from tests.store_contract import ROADS, SCHOOLS, make_passages
+    from tests.stores import memory_store, searcher_for, snapshot_of
+    from vectorstore.filters import SearchFilters
+
+    store = memory_store(
+        make_passages("a.txt", SCHOOLS, access="public")
+        + make_passages("b.txt", ROADS, access="closed")
+    )
+    snapshot = snapshot_of(store, tmp_path / "index")
+    assert len(snapshot) == 5 and snapshot.store_generation == store.generation()
+    searcher = searcher_for(store, tmp_path / "index")
+    question = "Hvornår lukkes vejen om vinteren?"
+    assert searcher.search(question, k=1, filters=SearchFilters(access="closed")).hits[0].text == (
+        "Vejen lukkes om vinteren."
+    )
+    assert "Vejen lukkes om vinteren." not in [h.text for h in searcher.search(question).hits]
+
+
+def test_the_answer_path_runs_on_a_memory_store(tmp_path, embedder):
+    """With the real embedder (meanings for the sentence choice), a question is answered."""
+    from assistant.assistant import Assistant
+    from assistant.retrieve import Retriever
+    from tests.store_contract import ROADS, SCHOOLS, make_passages
+    from tests.stores import memory_store, searcher_for
+
+    decided = make_passages("a.txt", SCHOOLS, access="public")
+    store = memory_store(
+        decided + make_passages("b.txt", ROADS, access="public", section="Sagsfremstilling"),
+        embedder,
+    )
+    answer = Assistant(Retriever(searcher_for(store, tmp_path / "index"))).ask(
+        "Hvad besluttede byrådet om varmen i skolerne?"
+    )
+    assert answer.confidence == "answered"
+    assert answer.citations[0].chunk_id == decided[0].chunk_id
