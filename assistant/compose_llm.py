@@ -159,12 +159,16 @@ class LLMComposer:
             yield from self._fallback(extractive, DOWN_NOTE.format(reason=reason))
             return
         answer = self.check("".join(parts), extractive, sources)
-        if answer.notes:
+        if answer.mode != "llm":  # replaced: the extractive text follows the model's
             yield "\n\n"
             yield answer.text
         yield answer
 
     def check(self, text: str, extractive: Answer, sources: list[Hit]) -> Answer:
+        """The model's text with its valid citations, or the extractive answer with a note
+        when none is valid. Either way everything else the extractive answer carried (notes,
+        signals, confidence, the filters, the hits) is kept: only the text, the citations,
+        the direct answer and the evidence are the model's."""
         cleaned, order = check_citations(text, len(sources))
         if not cleaned.strip() or not order:
             answer = _copy(extractive)
