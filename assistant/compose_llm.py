@@ -156,7 +156,7 @@ class LLMComposer:
                     yield token
         except Exception as exc:  # network errors, timeouts, bad responses: many types
             reason = type(exc).__name__
-            yield from self._fallback(extractive, DOWN_NOTE.format(reason=reason))
+            yield from self._fallback(extractive, DOWN_NOTE.format(reason=reason), bool(parts))
             return
         answer = self.check("".join(parts), extractive, sources)
         if answer.mode != "llm":  # replaced: the extractive text follows the model's
@@ -185,9 +185,13 @@ class LLMComposer:
             evidence=[],
         )  # fmt: skip
 
-    def _fallback(self, extractive: Answer, note: str) -> Iterator[str | Answer]:
+    def _fallback(
+        self, extractive: Answer, note: str, after_tokens: bool = False
+    ) -> Iterator[str | Answer]:
         answer = _copy(extractive)
         answer.notes.append(note)
+        if after_tokens:  # the model failed midway: its text ends, the replacement follows
+            yield "\n\n"
         yield answer.text
         yield answer
 

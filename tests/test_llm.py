@@ -199,7 +199,7 @@ def test_a_model_failing_midway_gives_the_extractive_answer_with_a_note():
     extractive = extractive_answer(hits)
     parts = list(LLMComposer(Breaks()).stream(extractive, hits))
     tokens, answer = parts[:-1], parts[-1]
-    assert tokens == ["Byrådet ", extractive.text]
+    assert tokens == ["Byrådet ", "\n\n", extractive.text], "the replacement after the model's"
     assert answer.mode == "extractive" and answer.text == extractive.text
     assert answer.notes == [*extractive.notes, DOWN_NOTE.format(reason="TimeoutError")]
     assert answer.signals == extractive.signals
