@@ -161,15 +161,19 @@ class LLMComposer:
                     yield token
         except Exception as exc:  # network errors, timeouts, bad responses: many types
             reason = type(exc).__name__
-            yield from self._fallback(extractive, DOWN_NOTE.format(reason=reason))
+            yield from self._fallback(extractive, DOWN_NOTE.format(reason=reason), bool(parts))
             return
         answer = self.check("".join(parts), extractive, sources)
-        if answer.notes:
+        if answer.mode != "llm":  # replaced: the extractive text follows the model's
             yield "\n\n"
             yield answer.text
         yield answer
 
     def check(self, text: str, extractive: Answer, sources: list[Hit]) -> Answer:
+        """The model's text with its valid citations, or the extractive answer with a note
+        when none is valid. Either way everything else the extractive answer carried (notes,
+        signals, confidence, the filters, the hits) is kept: only the text, the citations,
+        the direct answer and the evidence are the model's."""
         cleaned, order = check_citations(text, len(sources))
         if not cleaned.strip() or not order:
             answer = _copy(extractive)
@@ -186,9 +190,13 @@ class LLMComposer:
             evidence=[],
         )  # fmt: skip
 
-    def _fallback(self, extractive: Answer, note: str) -> Iterator[str | Answer]:
+    def _fallback(
+        self, extractive: Answer, note: str, after_tokens: bool = False
+    ) -> Iterator[str | Answer]:
         answer = _copy(extractive)
         answer.notes.append(note)
+        if after_tokens:  # the model failed midway: its text ends, the replacement follows
+            yield "\n\n"
         yield answer.text
         yield answer
 

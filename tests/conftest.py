@@ -155,9 +155,9 @@ class ExampleStore(NamedTuple):
     store: Any  # vectorstore.chroma.ChromaStore
 
 
-@pytest.fixture
-def chroma_server(tmp_path):
-    """A real Chroma server (`chroma run`) on a free port, for the tests of shared deployments."""
+@contextmanager
+def chroma_server_at(folder: Path):
+    """A real Chroma server (`chroma run`) on a free port, storing in `folder`; yields its URL."""
     import sys
 
     from tests.servers import free_port, running
@@ -166,7 +166,21 @@ def chroma_server(tmp_path):
     chroma = Path(shutil.which("chroma") or Path(sys.executable).with_name("chroma"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+    command = [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1",
                "--port", str(port)]  # fmt: skip
     with running(command, lambda: open_client(url=url), timeout=30):
+        yield url
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real Chroma server of its own, for the tests of shared deployments."""
+    with chroma_server_at(tmp_path / "server") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_chroma_server(tmp_path_factory):
+    """One Chroma server for a module's tests, each working in collections of its own."""
+    with chroma_server_at(tmp_path_factory.mktemp("chroma-server")) as url:
         yield url

@@ -203,6 +203,10 @@ class ChromaStore:
             raise ValueError("one vector per passage is required")
         if not passages:
             return
+        if len({p.chunk_id for p in passages}) != len(passages):
+            # Chroma refuses a repeated id within one batch only; across batches the later
+            # one would silently win, so whether it fails would depend on the batch size
+            raise ValueError("a chunk id appears twice in one upsert")
         self._record_dimension(int(vectors.shape[1]))
         order = list(range(len(passages)))
         for idx in _batches(order, self.max_batch_size):
