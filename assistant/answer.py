@@ -87,8 +87,13 @@ class Quote:
     n: int
     label: str = ""
     document: str = ""
+    # for a decision a later decision of the same case changed: when it was taken ("den 17.
+    # marts 2025"); it is shown as earlier, never as the current state
+    earlier: str = ""
 
     def line(self) -> str:
+        if self.earlier:
+            return f"Tidligere, {self.earlier}: {self.text} [{self.n}]"
         label = f"Under «{self.label}»: " if self.label else ""
         return f"{label}{self.text} [{self.n}]"
 

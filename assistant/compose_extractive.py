@@ -54,8 +54,15 @@ class ExtractiveComposer:
                 f"dokumenter [{citations.n(decision)}]."
             )
         groups = _in_document_order(rest)
+        latest = _latest_decisions(direct + rest)
         quotes = [
-            Quote(quoted(c.sentence), citations.n(c), inert(_label(c)), inert(document_lead(c.hit)))
+            Quote(
+                quoted(c.sentence),
+                citations.n(c),
+                inert(_label(c)),
+                inert(document_lead(c.hit)),
+                earlier=_earlier(c, latest),
+            )
             for group in groups
             for c in group
         ]
@@ -107,6 +114,25 @@ def _in_document_order(chosen: list[Candidate]) -> list[list[Candidate]]:
         sorted(g, key=lambda c: (c.hit.metadata.chunk_index, c.hit.text.find(c.sentence)))
         for g in groups.values()
     ]
+
+
+def _latest_decisions(chosen: list[Candidate]) -> dict[str, int]:
+    """Per case, the date (ordinal) of the latest decision the answer quotes."""
+    latest: dict[str, int] = {}
+    for c in chosen:
+        case = c.hit.metadata.case_number
+        if c.is_decision and case:
+            latest[case] = max(latest.get(case, 0), c.hit.metadata.date_ordinal)
+    return latest
+
+
+def _earlier(cand: Candidate, latest: dict[str, int]) -> str:
+    """ "den 17. marts 2025" for a decision the answer also quotes a later decision of the
+    same case for: that one is the case's state, this one what came before it."""
+    m = cand.hit.metadata
+    if not (cand.is_decision and m.case_number and m.meeting_date):
+        return ""
+    return f"den {danish_date(m.meeting_date)}" if m.date_ordinal < latest[m.case_number] else ""
 
 
 def _label(cand: Candidate) -> str:

@@ -148,3 +148,32 @@ def test_the_signals_are_measured_outside_the_composer(index):
     assert 0 < seen.coverage <= 1
     seen = measure(choice, CASE, "Hvad kostede blomsterne i 2019?", index)
     assert not seen.years_found
+
+
+def test_an_earlier_decision_of_the_case_is_shown_as_earlier_never_as_the_state(tmp_path):
+    """The committee's recommendation-decision before the council's decision: the direct
+    answer is the council's, and the committee's shows as "Tidligere, den …"."""
+    hits = [
+        passage(
+            "s1", "Anbefales over for Byrådet, at skolernes varme styres centralt.",
+            doc="oku", title="Varmen i skolerne", section="Beslutning",
+            committee="Økonomiudvalget", day="2025-03-17", item_title="Varmen i skolerne",
+            case_number="24-018452", item_number="7", chunk_index=0,
+        ),
+        passage(
+            "s2", "Byrådet godkendte, at skolernes varme styres centralt fra 2026.",
+            doc="br", title="Varmen i skolerne", section="Beslutning",
+            committee="Byråd 2022-2025", day="2025-03-24", item_title="Varmen i skolerne",
+            case_number="24-018452", item_number="3", chunk_index=0,
+        ),
+    ]  # fmt: skip
+    snapshot = small_snapshot(tmp_path / "s", hits)
+    meanings = {sentence_key(h.text): 0.9 for h in hits}
+    question = "Hvad blev der besluttet om varmen i skolerne?"
+    choice = SentenceChooser().choose(question, hits, snapshot, meanings=meanings)
+    composed = ExtractiveComposer().compose(choice, ANSWERED)
+    assert composed.direct.startswith("Byrådet besluttede den 24. marts 2025")
+    earlier = [q for q in composed.evidence if "Anbefales" in q.text]
+    assert earlier and earlier[0].earlier == "den 17. marts 2025"
+    assert "– Tidligere, den 17. marts 2025: Anbefales over for Byrådet" in composed.text
+    assert "Under «Beslutning»: Anbefales" not in composed.text
