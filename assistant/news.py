@@ -16,6 +16,7 @@ import numpy as np
 from assistant.case_items import Treatment, section_rows, treatment_order, treatments
 from danish.committees import display_committee, match_committees
 from danish.decisions import is_decision
+from danish.doc_types import MEETING_TYPES
 from vectorstore.snapshot import Snapshot
 
 
@@ -89,5 +90,6 @@ def news_since(
 
 def _visible(snapshot: Snapshot, committee: str | None, access: str) -> np.ndarray:
     keep = snapshot.access_mask(access) & (np.asarray(snapshot.ints("date_ordinal")) > 0)
+    keep &= snapshot.isin("doc_type", list(MEETING_TYPES))  # a memo's date is no meeting
     named = committee_rows(snapshot, committee)
     return keep if named is None else keep & named
