@@ -79,15 +79,16 @@ def section_rows(snapshot: Snapshot, wanted) -> np.ndarray:
     return snapshot.isin("section", sections)
 
 
-def key_rows(snapshot: Snapshot, keep: np.ndarray) -> list[int]:
+def key_rows(snapshot: Snapshot, keep: np.ndarray, keyed: np.ndarray | None = None) -> list[int]:
     """Among allowed rows, those an item's treatment is read from: its decision and
-    recommendation passages and each document's first allowed passage."""
-    wanted = keep & (
-        section_rows(snapshot, is_decision) | section_rows(snapshot, is_recommendation)
-    )
+    recommendation passages (`keyed`, made once per snapshot by a caller that can) and each
+    document's first allowed passage."""
+    if keyed is None:
+        keyed = section_rows(snapshot, is_decision) | section_rows(snapshot, is_recommendation)
+    wanted = keep & keyed
     rows = np.flatnonzero(keep)
     if rows.size:
-        docs = snapshot.column("doc_id", rows)
+        docs = np.asarray(snapshot.codes("doc_id"))[rows]
         order = np.lexsort((np.asarray(snapshot.ints("chunk_index"))[rows], docs))
         _, first = np.unique(docs[order], return_index=True)
         wanted[rows[order[first]]] = True
@@ -95,33 +96,26 @@ def key_rows(snapshot: Snapshot, keep: np.ndarray) -> list[int]:
 
 
 def treatments(snapshot: Snapshot, rows: list[int], need_decision: bool = False) -> list[Treatment]:
-    """One treatment per meeting and item among these passages (an agenda and its minutes
-    of one meeting count once, the one with a decision kept); in date order."""
-    items: dict[tuple[str, str, str, str], _Item] = {}
+    """One treatment per meeting and item among these passages, in date order. An agenda and
+    its minutes of one meeting (or copies of one file) count once: the first decision and
+    recommendation found are quoted, and a passage is read for them only while one is missing."""
+    items: dict[tuple[str, int, str, str], _Item] = {}
     for passage in (snapshot.passage(r) for r in rows):
         m = passage.metadata
-        key = (m.doc_id, m.item_number, m.case_number, m.item_title or m.title)
+        key = (m.committee, m.date_ordinal, m.item_number, m.case_number or m.item_title or m.title)
         item = items.get(key)
         if item is None:
             item = items[key] = _Item(first=passage)
         elif m.chunk_index < item.first.metadata.chunk_index:
             item.first = passage
         parts = m.section.split(" / ")
-        quoted = decision_text(passage.text, m.section) if any(map(is_decision, parts)) else ""
-        if quoted and not item.decision_text:
+        wants_decision = not item.decision_text and any(map(is_decision, parts))
+        if wants_decision and (quoted := decision_text(passage.text, m.section)):
             item.decision, item.decision_text = passage, quoted
-        if not item.recommendation and any(is_recommendation(p) for p in m.section.split(" / ")):
+        if not item.recommendation and any(map(is_recommendation, parts)):
             item.recommendation = recommendation_text(passage.text, m.section)
-    made: dict[tuple[str, int, str, str], Treatment] = {}
-    for item in items.values():
-        if need_decision and not item.decision_text:
-            continue
-        t = _treatment(item)
-        key = (t.committee, t.date_ordinal, t.item_number, t.case_number or t.title)
-        held = made.get(key)
-        if held is None or (t.decision and not held.decision):
-            made[key] = t
-    return sorted(made.values(), key=treatment_order)
+    made = [_treatment(i) for i in items.values() if i.decision_text or not need_decision]
+    return sorted(made, key=treatment_order)
 
 
 def treatment_order(t: Treatment) -> tuple:

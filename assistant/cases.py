@@ -21,12 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant.case_items import Treatment, key_rows, treatments
+from assistant.case_items import Treatment, key_rows, section_rows, treatments
 from danish.committees import display_committee
 from danish.dates import format_date
 from danish.decisions import (
     FINAL_OUTCOMES,
     ONWARD,
+    is_decision,
+    is_recommendation,
     looks_like_case_number,
     normalise_case_number,
 )
@@ -73,17 +75,21 @@ class CaseHistory:
 
 @dataclass
 class CaseIndex:
-    """One row per case and document (an item of a meeting): its case number, normalised
-    number, title, date and access, as arrays; made from the snapshot once."""
+    """One row per case, committee, meeting day and access level (the items of a meeting that
+    carry the case): its case number, normalised number, title, date and access, as arrays;
+    made from the snapshot once. Titles are matched once per distinct title (`title_of`)."""
 
     numbers: np.ndarray  # object: the case number as stored
     normalised: np.ndarray  # object
-    titles: np.ndarray  # object, casefolded for matching
     shown: np.ndarray  # object, the title as written
     ordinals: np.ndarray  # int
     committees: np.ndarray  # object, as stored
     access: np.ndarray  # object
     by_normalised: dict[str, list[str]]  # normalised → stored numbers
+    titles: list[str]  # distinct titles, casefolded
+    title_of: np.ndarray  # int: each row's title in `titles`
+    decisions: np.ndarray  # bool per passage: its sections include a decision
+    recommendations: np.ndarray  # bool per passage
 
 
 _indexes: weakref.WeakKeyDictionary[Snapshot, CaseIndex] = weakref.WeakKeyDictionary()
@@ -91,7 +97,8 @@ _index_lock = threading.Lock()
 
 
 def case_index(snapshot: Snapshot) -> CaseIndex:
-    """The snapshot's case list, made on first use (one passage read per case and item)."""
+    """The snapshot's case list, made on first use (one passage read per case, committee and
+    meeting day: copies of a meeting's documents add no reads)."""
     with _index_lock:
         found = _indexes.get(snapshot)
         if found is None:
@@ -100,14 +107,19 @@ def case_index(snapshot: Snapshot) -> CaseIndex:
 
 
 def _build_index(snapshot: Snapshot) -> CaseIndex:
-    numbered = ~snapshot.isin("case_number", [""])
-    rows = np.flatnonzero(numbered)
+    case = np.asarray(snapshot.codes("case_number"))
+    rows = np.flatnonzero(~snapshot.isin("case_number", [""]))
     if rows.size:
-        pairs = np.char.add(
-            snapshot.column("case_number", rows).astype(str),
-            np.char.add("\x1f", snapshot.column("doc_id", rows).astype(str)),
+        keys = np.stack(
+            [
+                case[rows],
+                np.asarray(snapshot.codes("committee"))[rows],
+                np.asarray(snapshot.ints("date_ordinal"))[rows],
+                np.asarray(snapshot.codes("access"))[rows],
+            ],
+            axis=1,
         )
-        _, first = np.unique(pairs, return_index=True)
+        _, first = np.unique(keys, axis=0, return_index=True)
         rows = rows[np.sort(first)]
     metas = [snapshot.passage(int(r)).metadata for r in rows]
     numbers = np.asarray([m.case_number for m in metas], dtype=object)
@@ -117,15 +129,20 @@ def _build_index(snapshot: Snapshot) -> CaseIndex:
         if stored not in by_normalised.setdefault(norm, []):
             by_normalised[norm].append(stored)
     shown = [m.item_title or m.title for m in metas]
+    titles: dict[str, int] = {}
+    title_of = np.asarray([titles.setdefault(t.casefold(), len(titles)) for t in shown], dtype=int)
     return CaseIndex(
         numbers=numbers,
         normalised=normalised,
-        titles=np.asarray([t.casefold() for t in shown], dtype=object),
         shown=np.asarray(shown, dtype=object),
         ordinals=np.asarray([m.date_ordinal for m in metas], dtype=np.int64),
         committees=np.asarray([m.committee for m in metas], dtype=object),
         access=np.asarray([m.access for m in metas], dtype=object),
         by_normalised=by_normalised,
+        titles=list(titles),
+        title_of=title_of,
+        decisions=section_rows(snapshot, is_decision),
+        recommendations=section_rows(snapshot, is_recommendation),
     )
 
 
@@ -143,18 +160,18 @@ def find_cases(
     query = " ".join(query.split())
     if not query:
         return []
-    rows = np.zeros(len(index.numbers), dtype=bool)
-    if looks_like_case_number(query):
+    if looks_like_case_number(query):  # a number is never read as title words ("25" in 2025)
         wanted = normalise_case_number(query)
         rows = index.normalised == wanted
         if not (rows & visible).any():
             rows = np.asarray([n.endswith(wanted) for n in index.normalised], dtype=bool)
-    if not (rows & visible).any():
+    else:
         rows = _title_rows(snapshot, index, query)
     return _summaries(index, rows & visible)[:limit]
 
 
 def _title_rows(snapshot: Snapshot, index: CaseIndex, query: str) -> np.ndarray:
+    """Rows whose title has every word of the query; matched once per distinct title."""
     rows = np.ones(len(index.titles), dtype=bool)
     words = 0
     for word in query.split():
@@ -164,7 +181,7 @@ def _title_rows(snapshot: Snapshot, index: CaseIndex, query: str) -> np.ndarray:
             continue  # a stop word ("i", "og") says nothing about the title
         words += 1
         rows &= np.asarray([any(k in t for k in keys) for t in index.titles], dtype=bool)
-    return rows if words else np.zeros(len(index.titles), dtype=bool)
+    return rows[index.title_of] if words else np.zeros(len(index.numbers), dtype=bool)
 
 
 def _summaries(index: CaseIndex, rows: np.ndarray) -> list[CaseSummary]:
@@ -200,7 +217,8 @@ def case_history(
     keep = snapshot.access_mask(access) & snapshot.isin("case_number", sorted(set(numbers)))
     if not keep.any():
         return None
-    steps = treatments(snapshot, key_rows(snapshot, keep))
+    index = case_index(snapshot)
+    steps = treatments(snapshot, key_rows(snapshot, keep, index.decisions | index.recommendations))
     if not steps:
         return None
     latest = max(steps, key=lambda t: t.date_ordinal)
