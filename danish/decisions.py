@@ -127,3 +127,75 @@ def find_case_number(text: str) -> str:
     if match := CASE_LABEL.search(text):
         return match.group(1).rstrip(".")
     return ""
+
+
+# -- a decision's outcome --------------------------------------------------------------------
+# What a decision's text says was done, as a short phrase for a case's history ("godkendt").
+# The earliest phrase in the text wins ("Godkendt, idet punkt 2 udsættes" is approved); at one
+# position the order below decides ("godkendes ikke" is refused). "drøftet" only when nothing
+# else is said: a committee that discussed and approved has approved.
+OUTCOMES = (
+    (
+        "ikke godkendt",
+        re.compile(
+            r"\bikke\s+(?:godkend|anbefal|vedtag|tiltr[æå]d|imødekom)\w*"
+            r"|\b(?:godkend|anbefal|vedtag|tiltr[æå]d)\w*\s+ikke\b"
+            r"|\b(?:forkast|afvis|afslå)\w*|\bafslog\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("udsat", re.compile(r"\buds(?:at|ættes|atte|ætter)\b", re.IGNORECASE)),
+    (
+        "oversendt",
+        re.compile(r"\b(?:oversend\w*|videresend\w*|sendes videre|sendt videre)", re.IGNORECASE),
+    ),
+    ("anbefalet", re.compile(r"\banbefal\w*", re.IGNORECASE)),
+    (
+        "taget til efterretning",
+        re.compile(r"\btil\s+efterretning\b|\bnoteret\b", re.IGNORECASE),
+    ),
+    (
+        "godkendt",
+        re.compile(
+            r"\b(?:godkend\w*|vedtag\w*|vedtog|tiltr[æå]d\w*|bevilge[ts]?)\b", re.IGNORECASE
+        ),
+    ),
+)
+DISCUSSED = ("drøftet", re.compile(r"\bdrøft\w*", re.IGNORECASE))
+# outcomes that end a case where it was decided; the others hand it on or leave it open
+FINAL_OUTCOMES = ("godkendt", "ikke godkendt", "taget til efterretning")
+# a line of the minutes that records who was absent, not what was decided
+ABSENCE_LINE = re.compile(r"^\s*(?:fraværende|afbud|fravær)\b", re.IGNORECASE)
+
+
+def decision_outcome(text: str) -> str:
+    """The outcome a decision's text states ("godkendt", "anbefalet", "taget til
+    efterretning", "ikke godkendt", "udsat", "oversendt", "drøftet"); "" when it states none."""
+    found = [
+        (match.start(), order, outcome)
+        for order, (outcome, pattern) in enumerate(OUTCOMES)
+        if (match := pattern.search(text))
+    ]
+    if found:
+        return min(found)[2]
+    return DISCUSSED[0] if DISCUSSED[1].search(text) else ""
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+# what a typed case number may look like: an optional short prefix ("EMN"), then digits with
+# separators ("24-018452", "24 018452", "12/27845", "20-010677K")
+CASE_NUMBER_QUERY = re.compile(r"[A-ZÆØÅ]{0,4}[\s./-]*\d[\d\s./-]*[A-ZÆØÅ]?", re.IGNORECASE)
+
+
+def normalise_case_number(text: str) -> str:
+    """A case number as typed or stored, in one form: dashes as "-", no spaces, upper case,
+    no full stop after it ("24 – 018452." → "24-018452")."""
+    text = _DASHES.sub("-", text.strip().rstrip("."))
+    text = re.sub(r"\s*([-/.])\s*", r"\1", text)
+    return re.sub(r"\s+", "-", text).upper()
+
+
+def looks_like_case_number(text: str) -> bool:
+    """Typed text that is a case number rather than words of a title (four digits at least)."""
+    text = normalise_case_number(text)
+    return bool(CASE_NUMBER_QUERY.fullmatch(text)) and sum(ch.isdigit() for ch in text) >= 4

@@ -84,3 +84,7 @@ def without_committees(text: str) -> str:
     for start, end, _ in reversed(committee_spans(text)):
         text = f"{text[:start]} {text[end:]}"
     return text
+
+
+# the types that are a meeting's own documents: what "a meeting" in the news list is made of
+MEETING_TYPES = ("referat", "dagsorden")

@@ -342,6 +342,85 @@ def _assistant(settings: Settings, mode: str = "extractive"):
     return _open(settings, lambda s: build_assistant(s, with_llm=mode == "llm"))
 
 
+@app.command(name="case")
+def case_cmd(
+    query: Annotated[str, typer.Argument(help="Sagsnummer (fx 24-018452) eller ord fra titlen.")],
+    store: StoreOption = None,
+    chroma_url: UrlOption = None,
+    access: AccessOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sagens forløb som JSON.")] = False,
+) -> None:
+    """Sagens forløb: hvert møde, der har behandlet sagen, med udfald og beslutning, og hvor
+    sagen står nu. Flere sager, der passer, vises som en liste."""
+    from assistant.cases import case_history, find_cases
+    from ui.cli_cases import print_candidates, print_case
+
+    settings = _settings(store_dir=store, chroma_url=chroma_url)
+    access = _access(access, settings)
+    snapshot = _retriever(settings).snapshot()
+    found = find_cases(snapshot, query, access)
+    if not found:
+        fail(f"Ingen sag passer på «{query}».")
+    if len(found) > 1:
+        if as_json:
+            rows = [c.to_dict() for c in found]
+            sys.stdout.write(json.dumps({"candidates": rows}, ensure_ascii=False, indent=2) + "\n")
+        else:
+            print_candidates(Console(), query, found)
+        return
+    history = case_history(snapshot, found[0].case_number, access)
+    if history is None:  # the list and the history read one snapshot: not reached
+        fail(f"Ingen sag passer på «{query}».")
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(history.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    print_case(Console(), history)
+
+
+@app.command(name="nyt")
+def news_cmd(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Møder efter denne dato (ÅÅÅÅ-MM-DD); ellers efter det næstseneste."
+        ),
+    ] = None,
+    committee: Annotated[str | None, typer.Option(help="Udvalg, fx 'Økonomiudvalget'.")] = None,
+    store: StoreOption = None,
+    chroma_url: UrlOption = None,
+    access: AccessOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Møderne og beslutningerne som JSON.")] = (
+        False
+    ),
+) -> None:
+    """Nyt siden en dato: for hvert møde efter datoen, nyeste først, de beslutninger, der blev
+    truffet, med udfald og kilde."""
+    from assistant.news import committee_rows, default_since, news_since
+    from ui.cli_cases import print_news
+
+    settings = _settings(store_dir=store, chroma_url=chroma_url)
+    access = _access(access, settings)
+    day = _date(since, "--since")
+    snapshot = _retriever(settings).snapshot()
+    named = committee_rows(snapshot, committee)
+    if named is not None and not (named & snapshot.access_mask(access)).any():
+        fail(f"Intet udvalg i dokumenterne hedder noget med «{committee}».", 2)
+    day = day or default_since(snapshot, committee, access)
+    meetings = news_since(snapshot, day, committee, access)
+    if as_json:
+        payload = {
+            "since": day.isoformat() if day else None,
+            "meetings": [m.to_dict() for m in meetings],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not meetings:
+        Console().print("Ingen møder efter datoen i dokumenterne.")
+        return
+    print_news(Console(), day, meetings)
+
+
 @app.command(name="eval")
 def evaluate_cmd(
     questions: Annotated[Path, typer.Argument(help="Spørgsmål i JSONL (se shared/eval).")],

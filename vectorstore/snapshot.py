@@ -143,6 +143,11 @@ class Snapshot:
     def ints(self, name: str) -> np.ndarray:
         return self._ints[name]
 
+    def codes(self, name: str) -> np.ndarray:
+        """A text column's dictionary codes, one per row (`values(name)[code]` is the text):
+        for grouping rows by a column without making its strings."""
+        return self._codes[name]
+
     def column(self, name: str, rows: np.ndarray) -> np.ndarray:
         """A text column's values at these rows."""
         return np.asarray(self._values[name], dtype=object)[self._codes[name][rows]]
