@@ -86,6 +86,8 @@ def sidebar() -> None:
 
 PAGES = [  # file, title, icon, url path
     ("pages/chat.py", "Spørg", ":material/chat:", "sporg"),
+    ("pages/cases.py", "Sager", ":material/account_tree:", "sager"),
+    ("pages/news.py", "Nyt", ":material/new_releases:", "nyt"),
     ("pages/briefing.py", "Briefing", ":material/assignment:", "briefing"),
     ("pages/upload.py", "Tilføj dokumenter", ":material/upload_file:", "tilfoej"),
     ("pages/library.py", "Bibliotek", ":material/local_library:", "bibliotek"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from collections.abc import Collection
 from pathlib import Path
 
@@ -148,10 +149,22 @@ def card_title(c: Citation) -> str:
 
 def meta_html(c: Citation) -> str:
     cells = " · ".join(
-        f'<span style="white-space:nowrap"><b>{html.escape(k)}:</b> {html.escape(v)}</span>'
+        f'<span style="white-space:nowrap"><b>{html.escape(k)}:</b> {_value_html(k, v)}</span>'
         for k, v in card_meta(c)
     )
     return f'<div style="font-size:.85rem;color:#555;margin:.1rem 0 .4rem">{cells}</div>'
+
+
+def case_link(case_number: str) -> str:
+    """The Sager page's address for a case: a case number on a card opens its history."""
+    return f"sager?sag={urllib.parse.quote(case_number)}"
+
+
+def _value_html(label: str, value: str) -> str:
+    if label == "Sagsnr.":
+        href = html.escape(case_link(value), quote=True)
+        return f'<a href="{href}" target="_self">{html.escape(value)}</a>'
+    return html.escape(value)
 
 
 def quote_html(c: Citation, context: int | None = CONTEXT_CHARS) -> str:
