@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from referent_errors import ReferentError
 from vectorstore.records import safe_url
 
 MAPPING_NAMES = ("referent-urls.csv", "referent-urls.json")
@@ -53,8 +54,11 @@ PORTAL_FIELDS = {  # placeholder → the document metadata key the portal loader
 }
 
 
-class TemplateError(ValueError):
-    """A URL template that cannot give a safe address (message in Danish, for the settings)."""
+class TemplateError(ReferentError, ValueError):
+    """A URL template that cannot give a safe address: `user_message` says why, in Danish."""
+
+    technical_message = "The source URL template is not valid"
+    user_message = "URL-skabelonen for kildernes sider er ugyldig."
 
 
 def check_template(template: str) -> str:
@@ -65,13 +69,22 @@ def check_template(template: str) -> str:
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     except ValueError as exc:
-        raise TemplateError(f"skabelonen kan ikke læses ({exc})") from None
+        raise TemplateError(
+            f"Cannot parse the URL template: {exc}",
+            user_message=f"skabelonen kan ikke læses ({exc})",
+        ) from None
     unknown = [n for n in names if n not in TEMPLATE_FIELDS]
     if unknown:
         known = ", ".join("{" + n + "}" for n in TEMPLATE_FIELDS)
-        raise TemplateError(f"ukendt felt {{{unknown[0]}}} i skabelonen; kendte felter: {known}")
+        raise TemplateError(
+            f"Unknown placeholder {{{unknown[0]}}} in the URL template",
+            user_message=f"ukendt felt {{{unknown[0]}}} i skabelonen; kendte felter: {known}",
+        )
     if not safe_url(template.format(**{n: "x" for n in TEMPLATE_FIELDS})):
-        raise TemplateError("skabelonen giver ikke en http- eller https-adresse")
+        raise TemplateError(
+            "The URL template does not make an http or https address",
+            user_message="skabelonen giver ikke en http- eller https-adresse",
+        )
     return template
 
 

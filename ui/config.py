@@ -92,7 +92,7 @@ class Settings(BaseSettings):
         try:
             return check_template(value)
         except TemplateError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(exc.user_message) from None
 
     @field_validator("source_url_templates")
     @classmethod
@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         try:
             return {name: check_template(t) for name, t in value.items()}
         except TemplateError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(exc.user_message) from None
 
     def url_template(self) -> str:
         """The URL template of the collection in use (its own, else the general one)."""
