@@ -181,7 +181,7 @@ class Ingestor:
         named = [p for p in paths if isinstance(p, DiscoveredFile)]  # uploads, named by the app
         files = named + [DiscoveredFile(f.path, f.root, f.source) for f in found.files]
         # mapping files (referent-urls.csv) are read for the files beside them, never indexed
-        self._urls = read_mappings((f.path, f.source) for f in files if not f.uploaded_by)
+        self._urls = read_mappings((f.path, f.source, f.root) for f in files if not f.uploaded_by)
         files = [f for f in files if f.uploaded_by or not is_mapping_file(f.path)]
         progress.files_total(len(files))
         # renditions and attachments named by publication exports, whatever the file order

@@ -131,14 +131,31 @@ def is_mapping_file(path: Path) -> bool:
     return path.name.lower() in MAPPING_NAMES
 
 
-def read_mappings(files: Iterable[tuple[Path, str]]) -> SourceUrls:
-    """The URLs the mapping files among (path, source) give, the nearest one deciding: a
-    file's own folder's mapping over its parents'."""
+def read_mappings(files: Iterable[tuple[Path, str, Path]]) -> SourceUrls:
+    """The URLs the mapping files give for a run's (path, source, root) files, the nearest
+    one deciding: a file's own folder's mapping over its parents'. The mapping files are those
+    among the files and those in a file's folder or above it up to its root (a file ingested
+    on its own keeps the URL its folder's mapping gives it)."""
     out = SourceUrls()
+    found: dict[Path, tuple[Path, str]] = {}
+    folders: set[Path] = set()
+    for path, source, root in files:
+        if is_mapping_file(path):
+            found.setdefault(_resolved(path), (path, source))
+            continue
+        folder, top = _resolved(path).parent, _resolved(root)
+        while folder not in folders and (folder == top or folder.is_relative_to(top)):
+            folders.add(folder)
+            if folder == top or folder.parent == folder:
+                break
+            folder = folder.parent
+    for folder in folders:
+        for name in MAPPING_NAMES:
+            if (folder / name).is_file():
+                found.setdefault(folder / name, (folder / name, str(folder / name)))
     mappings = sorted(
-        ((path, source) for path, source in files if is_mapping_file(path)),
-        key=lambda pair: len(_resolved(pair[0]).parts),  # parents first, nearer ones override
-    )
+        found.values(), key=lambda pair: len(_resolved(pair[0]).parts)
+    )  # parents first, so that nearer ones override
     for path, source in mappings:
         try:
             rows = _rows(path)

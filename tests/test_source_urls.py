@@ -302,3 +302,12 @@ def test_ask_json_carries_the_url():
     data = Answer(question="?", text="Godkendt [1].", citations=[citation(url)]).to_dict()
     assert data["citations"][0]["url"] == url
     assert json.loads(json.dumps(data))["citations"][0]["url"] == url
+
+
+def test_a_file_ingested_on_its_own_keeps_its_folders_mapping(chroma, tmp_path):
+    store, catalog = chroma
+    docs = tmp_path / "docs"
+    single = note(docs / "a.txt", "vejbelysning")
+    (docs / "referent-urls.csv").write_text("a.txt,https://a.dk/a\n")  # no header row
+    Ingestor(store, catalog).run([single])
+    assert urls_by_source(store) == {"a.txt": {"https://a.dk/a"}}
