@@ -7,7 +7,7 @@ from typing import Any
 
 from danish.committees import display_committee
 from danish.dates import danish_date
-from vectorstore.records import Hit
+from vectorstore.records import Hit, safe_url
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Citation:
     page_end: int = 0
     doc_type: str = ""
     access: str = "public"
+    url: str = ""  # the source's public page (an http(s) address), "" when none is known
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str, section: str = "") -> Citation:
@@ -38,11 +39,12 @@ class Citation:
             title=m.title, committee=m.committee, meeting_date=m.meeting_date,
             item_number=m.item_number, item_title=m.item_title, case_number=m.case_number,
             section=section or m.section, page_start=m.page_start, page_end=m.page_end,
-            doc_type=m.doc_type, access=m.access,
+            doc_type=m.doc_type, access=m.access, url=safe_url(m.url),
         )  # fmt: skip
 
     def reference(self) -> str:
-        """A footnote-style reference line in Danish."""
+        """A footnote-style reference line in Danish (plain text; the URL is shown beside it
+        as a link where the medium has links)."""
         parts = [f"«{self.title}»" if self.title else self.source]
         if self.committee:
             parts.append(display_committee(self.committee))

@@ -1,4 +1,8 @@
-"""Briefings: an ordered collection of citations with notes, exported to DOCX and Markdown."""
+"""Briefings: an ordered collection of citations with notes, exported to DOCX and Markdown.
+
+A reference whose source has a public page (`Citation.url`) links to it: a Markdown link
+`[Se på kommunens side](<url>)`, a DOCX hyperlink; a URL that is not http(s) is left out.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,9 @@ from assistant.errors import BriefingExportError
 from assistant.source_text import inert
 from danish.dates import danish_date
 from referent_errors import os_reason
+from vectorstore.records import safe_url
+
+LINK_LABEL = "Se på kommunens side"
 
 
 @dataclass
@@ -100,6 +107,8 @@ class Briefing:
             if item.note:
                 lines += [f"*Note:* {item.note}", ""]
             lines += [f"[{n}] {c.reference()}", ""]
+            if url := safe_url(c.url):  # percent-encoded: nothing in it ends the link
+                lines += [f"[{LINK_LABEL}](<{url}>)", ""]
         return "\n".join(lines).rstrip() + "\n"
 
     def _document(self):
@@ -137,6 +146,9 @@ class Briefing:
             ref = document.add_paragraph()
             ref_run = ref.add_run(f"[{n}] {c.reference()}")
             ref_run.font.size = Pt(8)
+            if url := safe_url(c.url):
+                ref.add_run(" ").font.size = Pt(8)
+                _hyperlink(ref, url, LINK_LABEL)
         return document
 
     def to_docx(self, path: Path) -> Path:
@@ -167,6 +179,31 @@ class Briefing:
         buffer = io.BytesIO()
         self._document().save(buffer)
         return buffer.getvalue()
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    """A clickable link in a DOCX paragraph (python-docx has no API for one): an external
+    relationship to the URL and a `w:hyperlink` run in the Hyperlink style's colours."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rel_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel_id)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    for tag, attr, value in (("w:color", "w:val", "0563C1"), ("w:u", "w:val", "single"),
+                             ("w:sz", "w:val", "16")):  # fmt: skip
+        element = OxmlElement(tag)
+        element.set(qn(attr), value)
+        props.append(element)
+    run.append(props)
+    label = OxmlElement("w:t")
+    label.text = text
+    run.append(label)
+    link.append(run)
+    paragraph._p.append(link)
 
 
 def _not_saved(path: Path, exc: OSError) -> BriefingExportError:

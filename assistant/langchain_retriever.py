@@ -20,7 +20,7 @@ from vectorstore.records import Hit
 
 CITATION_FIELDS = (
     "source", "title", "committee", "meeting_date", "case_number", "item_number", "item_title",
-    "section", "page_start", "page_end", "doc_type", "access",
+    "section", "page_start", "page_end", "doc_type", "access", "url",
 )  # fmt: skip
 
 

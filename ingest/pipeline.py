@@ -28,6 +28,14 @@ from ingest.loaders import load_file
 from ingest.orphans import sweep_orphans
 from ingest.passages import PreparedDocument, prepare_document
 from ingest.report import FileResult, IngestReport
+from ingest.source_urls import (
+    SourceUrls,
+    choose_url,
+    fill_template,
+    is_mapping_file,
+    read_mappings,
+    url_key,
+)
 from ingest.structure import structure_of
 from referent_errors import os_reason
 from vectorstore.catalog import FileCatalog, FileRecord
@@ -75,6 +83,10 @@ class IngestOptions:
     near_duplicate_threshold: float = 0.7  # estimated Jaccard of word 3-grams
     limits: FileLimits = field(default_factory=FileLimits)  # size, pages, unpacked per file
     follow_symlinks: bool = False  # follow links, but only to targets inside the folder given
+    # the collection's public page of a portal item, e.g.
+    # "https://dagsordener.greve.dk/vis?id={meeting_id}&punkt={item_id}" (ingest/source_urls.py);
+    # "" gives portal items no URL. Not in `fingerprint`: each file's URL sources are (url_key).
+    source_url_template: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -133,6 +145,7 @@ class Ingestor:
         # holds the writer lock during a run and publishes the index snapshot after it
         self.publisher = publisher
         self._companions: dict[str, Companion] = {}  # files an export names, by source
+        self._urls = SourceUrls()  # the mapping files' URLs (referent-urls.csv), by path
 
     def run(
         self,
@@ -167,12 +180,18 @@ class Ingestor:
         )
         named = [p for p in paths if isinstance(p, DiscoveredFile)]  # uploads, named by the app
         files = named + [DiscoveredFile(f.path, f.root, f.source) for f in found.files]
+        # mapping files (referent-urls.csv) are read for the files beside them, never indexed
+        self._urls = read_mappings((f.path, f.source, f.root) for f in files if not f.uploaded_by)
+        files = [f for f in files if f.uploaded_by or not is_mapping_file(f.path)]
         progress.files_total(len(files))
         # renditions and attachments named by publication exports, whatever the file order
         exported = [(f.path, f.source) for f in files if not f.uploaded_by]
         self._companions = find_companions(exported, self.options.limits)
         for result in found.skipped:  # links, hidden files, fifos: listed, never read
             report.add(result)
+        for problem in self._urls.problems:
+            status = "failed" if problem.failed else "skipped"
+            report.add(FileResult(problem.source, status, reason=problem.reason, code="urls"))
         known = {record.source: record for record in self.catalog.all()}
         if prune:  # only folders actually walked: a skipped link's target is not emptied
             self._prune({str(root) for root in found.roots}, files, known, report)
@@ -201,6 +220,10 @@ class Ingestor:
         previous = known.get(file.source)
         companion = self._companions.get(file.source)
         fingerprint = self.options.fingerprint + (f":{companion.key}" if companion else "")
+        mapped = "" if file.uploaded_by else self._urls.url_for(file.path)
+        template = self.options.source_url_template
+        if key := url_key(file.path, template, mapped):  # a new template or mapping: again
+            fingerprint += f":u{key}"
         if previous is not None and file.uploaded_by and not file.replaces:
             return FileResult(
                 file.source,
@@ -241,6 +264,13 @@ class Ingestor:
             docs = load_file(file.path, self.options.limits)
             if companion is not None:  # an attachment takes its meeting's and item's fields
                 companion.apply(docs)
+            for doc in docs:  # the public page: template, mapping or the page's own; or none
+                filled = (
+                    fill_template(template, doc.metadata)
+                    if doc.source_format == "portal-json"
+                    else ""
+                )
+                doc.metadata["url"] = choose_url(filled, mapped, doc.metadata.get("url"))
             prepared = [
                 prepare_document(
                     doc,

@@ -14,7 +14,7 @@ LAND_SALE = "Salg af erhvervsgrund i erhvervsområdet Lindbæk Syd"  # a closed 
 
 METADATA_KEYS = {
     "chunk_id", "source", "title", "committee", "meeting_date", "case_number", "item_number",
-    "item_title", "section", "page_start", "page_end", "doc_type", "access", "score",
+    "item_title", "section", "page_start", "page_end", "doc_type", "access", "url", "score",
 }  # fmt: skip
 
 

@@ -333,6 +333,8 @@ def print_answer(out: Console, answer, streamed: bool = False) -> None:
         out.print("\n[bold]Kilder[/]")
         for c in answer.citations:
             out.print(f"[{c.n}] {c.reference()}", markup=False)
+            if c.url:  # the municipality's own page (checked: http/https only)
+                out.print(f"    {c.url}", markup=False)
             out.print(f"    [dim]«{escape(c.quote)}»[/]")
 
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +19,7 @@ from pydantic_settings import (
 )
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from ingest.source_urls import TemplateError, check_template
 from referent_errors import ReferentError
 from ui import config_errors
 
@@ -75,9 +76,35 @@ class Settings(BaseSettings):
     upload_dir: Path | None = None  # where uploads are kept; default: <store_dir>/uploads
     max_upload_mb: int = Field(default=25, ge=1, le=1024)
     allow_uploads: bool = True  # false: the upload page is hidden
+    # the public page of a portal JSON item, filled from its ids at ingest (placeholders:
+    # ingest/source_urls.py TEMPLATE_FIELDS), e.g. FirstAgenda/Prepare's
+    # "https://dagsordener.greve.dk/vis?id={meeting_id}&punkt={item_id}"; "" gives none.
+    # `source_url_templates` names one per collection (collection → template) over it.
+    source_url_template: str = ""
+    source_url_templates: dict[str, str] = Field(default_factory=dict)
     # seconds an ingest, `referent index` or an upload waits for another writer of the same
     # index (its writer lock) before it gives up
     writer_wait: float = Field(default=300.0, ge=0, allow_inf_nan=False)
+
+    @field_validator("source_url_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        try:
+            return check_template(value)
+        except TemplateError as exc:
+            raise ValueError(exc.user_message) from None
+
+    @field_validator("source_url_templates")
+    @classmethod
+    def _templates(cls, value: dict[str, str]) -> dict[str, str]:
+        try:
+            return {name: check_template(t) for name, t in value.items()}
+        except TemplateError as exc:
+            raise ValueError(exc.user_message) from None
+
+    def url_template(self) -> str:
+        """The URL template of the collection in use (its own, else the general one)."""
+        return self.source_url_templates.get(self.collection, self.source_url_template)
 
     @classmethod
     def settings_customise_sources(

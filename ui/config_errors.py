@@ -91,6 +91,8 @@ def _need(error: dict) -> str:
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " eller ")
         return f"skal være {expected}"
+    if kind == "value_error":  # a validator's own Danish reason
+        return str(error.get("msg", "")).removeprefix("Value error, ")
     template = _NEEDS.get(kind)
     if template is None:
         return f"ugyldig værdi ({error.get('msg', kind)})"

@@ -91,6 +91,7 @@ def build_ingestor(
             max_unpacked_total_mb=max(settings.max_unpacked_mb, FileLimits.max_unpacked_total_mb),
         ),
         follow_symlinks=follow_symlinks,
+        source_url_template=settings.url_template(),
     )
     publisher = build_publisher(settings, store, on_wait)
     return Ingestor(store, build_catalog(settings, store), options, publisher)

@@ -24,6 +24,7 @@ from danish.committees import display_committee
 from danish.dates import danish_date
 from ingest.report import FileResult, IngestReport
 from ui.uploads import UPLOAD_NAMESPACE
+from vectorstore.records import safe_url
 
 CONTEXT_CHARS = 280  # text shown around the cited sentence on a collapsed card
 STATUS_DA = {
@@ -47,6 +48,7 @@ DOC_TYPE_DA = {
     "plan": "Plan",
     "andet": "Andet",
 }
+SOURCE_LINK_LABEL = "Se på kommunens side"
 UNKNOWN = "ukendt"  # a field the document did not state: shown, so its absence is seen
 MARK_STYLE = "background:#ffe58a;color:inherit;padding:0 .1em;border-radius:2px"
 
@@ -147,11 +149,32 @@ def card_title(c: Citation) -> str:
     return c.item_title if c.item_title and not c.title else (c.title or c.source)
 
 
+def url_html(url: str, label: str = SOURCE_LINK_LABEL) -> str:
+    """A link to a source's public page, opened in a new tab; "" for no URL or an unsafe one
+    (only http/https, percent-encoded, and escaped again for the attribute)."""
+    url = safe_url(url)
+    if not url:
+        return ""
+    return (
+        f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+        f"{html.escape(label)}</a>"
+    )
+
+
+def url_markdown(url: str, label: str = SOURCE_LINK_LABEL) -> str:
+    """The same link in Markdown ("" when none): `[label](<url>)`, which no character of a
+    checked URL can break out of."""
+    url = safe_url(url)
+    return f"[{md_escape(label)}](<{url}>)" if url else ""
+
+
 def meta_html(c: Citation) -> str:
     cells = " · ".join(
         f'<span style="white-space:nowrap"><b>{html.escape(k)}:</b> {_value_html(k, v)}</span>'
         for k, v in card_meta(c)
     )
+    if link := url_html(c.url):
+        cells += f' · <span style="white-space:nowrap">{link} ↗</span>'
     return f'<div style="font-size:.85rem;color:#555;margin:.1rem 0 .4rem">{cells}</div>'
 
 

@@ -8,10 +8,18 @@ unknown strings are "" and unknown integers 0.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 ACCESS_LEVELS = ("public", "internal", "closed")
+URL_SCHEMES = ("http", "https")
+MAX_URL_CHARS = 2000
+# what a URL may hold as it is; anything else (spaces, quotes, angle brackets, parentheses,
+# backslashes, non-ASCII) is percent-encoded, so a URL is inert in HTML, Markdown and DOCX
+_URL_SAFE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]")
+_URL_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+_URL_SHAPE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#@\s]+)(?P<rest>.*)$")
 
 
 def stable_hash(*parts: str, length: int = 16) -> str:
@@ -21,6 +29,26 @@ def stable_hash(*parts: str, length: int = 16) -> str:
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
     return h.hexdigest()
+
+
+def safe_url(value: object) -> str:
+    """The URL if it is an absolute http(s) address with a host, percent-encoded so that it is
+    inert wherever it is shown; "" otherwise (`javascript:`, `data:`, relative paths, control
+    characters, user names or passwords in it)."""
+    text = str(value or "").strip()
+    if not text or len(text) > MAX_URL_CHARS or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return ""
+    shape = _URL_SHAPE.match(text)
+    if shape is None or shape["scheme"].lower() not in URL_SCHEMES:
+        return ""
+    if not _URL_HOST.fullmatch(shape["host"]):
+        return ""
+    scheme = shape["scheme"].lower()
+    rest = "".join(
+        ch if _URL_SAFE.fullmatch(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+        for ch in shape["rest"]
+    )
+    return f"{scheme}://{shape['host'].lower()}{rest}"
 
 
 @dataclass
@@ -47,6 +75,9 @@ class PassageMetadata:
     content_hash: str = ""  # hash of the passage text alone
     embed_hash: str = ""  # hash of the exact string given to the embedder
     file_hash: str = ""  # hash of the source file's bytes
+    # the public page of the source (the municipality's own), "" when none is known; see
+    # ingest/source_urls.py: never invented, always an http(s) address (safe_url)
+    url: str = ""
 
     def to_chroma(self) -> dict[str, str | int]:
         return dict(self.__dict__)  # flat fields only: no need for asdict's deep copy
@@ -58,6 +89,8 @@ class PassageMetadata:
         # fail closed: a passage stored without a known access level is treated as closed
         if values.get("access") not in ACCESS_LEVELS:
             values["access"] = "closed"
+        if "url" in values:  # a store written by hand or by another tool: still only http(s)
+            values["url"] = safe_url(values["url"])
         return cls(**values)
 
 

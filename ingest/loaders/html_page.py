@@ -60,6 +60,20 @@ def page_cues(soup: BeautifulSoup) -> list[str]:
     return list(dict.fromkeys(line for line in lines if line))
 
 
+def declared_url(soup: BeautifulSoup) -> str:
+    """The address the page gives for itself: `<link rel="canonical">`, else `og:url`; as
+    written (checked and encoded later: ingest/source_urls.py), "" when it gives none."""
+    for link in soup.find_all("link", href=True):
+        rel = link.get("rel") or []
+        rels = rel if isinstance(rel, list) else str(rel).split()
+        if "canonical" in (r.lower() for r in rels):
+            return str(link["href"]).strip()
+    for meta in soup.find_all("meta", attrs={"property": "og:url"}):
+        if content := str(meta.get("content") or "").strip():
+            return content
+    return ""
+
+
 def page_title(soup: BeautifulSoup) -> str:
     """The page's `<title>`, or its `<h1>` when only that names the meeting."""
     title = inline_text(soup.title) if soup.title else ""

@@ -2,7 +2,9 @@
 
 One file is one meeting; every agenda item becomes its own document with the meeting's
 committee and date, the item's number, title and case number, and sections from the item's
-`<h3>` headings. Items titled "Lukket: …" are closed.
+`<h3>` headings. Items titled "Lukket: …" are closed. The meeting's and the item's ids are
+kept (`portal_meeting_id`, `portal_item_id`) for the collection's URL template
+(ingest/source_urls.py); an all-zero id is no id.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ingest.loaders.html_blocks import html_to_blocks, parse_html
 from ingest.loaders.text import decode_bytes
 
 CONTAINER_HEADINGS = {"fremstilling", ""}  # wrappers around the real sections
+NO_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def load_portal_json(path: Path) -> list[SourceDocument]:
@@ -35,11 +38,26 @@ def load_portal_json(path: Path) -> list[SourceDocument]:
     meeting_date = _iso_date(meeting.get("Dato") or meeting.get("MeetingBeginUtc"))
     doc_type = "referat" if meeting.get("Afsluttet") else "dagsorden"
     meeting_id = str(data.get("Id") or meeting.get("Id") or path.stem)
-    return [
-        doc
-        for item in data["Dagsordenpunkter"]
-        if (doc := _item_document(item, committee, meeting_date, doc_type, meeting_id))
-    ]
+    docs = []
+    for item in data["Dagsordenpunkter"]:
+        doc = _item_document(item, committee, meeting_date, doc_type, meeting_id)
+        if doc is not None:
+            ids = {
+                "portal_meeting_id": _id(data.get("Id"), item.get("AgendaUid"), meeting.get("Id")),
+                "portal_item_id": _id(item.get("Id")),
+            }
+            doc.metadata.update({k: v for k, v in ids.items() if v})
+            docs.append(doc)
+    return docs
+
+
+def _id(*values: object) -> str:
+    """The first real id among the values (not empty, not the all-zero GUID)."""
+    for value in values:
+        text = str(value or "").strip()
+        if text and text != NO_ID:
+            return text
+    return ""
 
 
 def _item_document(
