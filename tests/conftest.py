@@ -184,3 +184,31 @@ def module_chroma_server(tmp_path_factory):
     """One Chroma server for a module's tests, each working in collections of its own."""
     with chroma_server_at(tmp_path_factory.mktemp("chroma-server")) as url:
         yield url
+
+
+# -- the app over a small real store (tests/test_app.py builds it; the app's views share it) -----
+
+
+@pytest.fixture(scope="module")
+def app_store(tmp_path_factory, embedder) -> Path:
+    from tests.test_app import build_app_store
+
+    return build_app_store(tmp_path_factory.mktemp("app"), embedder)
+
+
+@pytest.fixture
+def app(app_store, monkeypatch):
+    """A fresh session of the app over the small store (the assistant itself is cached)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP
+
+    monkeypatch.setenv("REFERENT_STORE_DIR", str(app_store))
+
+    def make() -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.run()
+        assert not at.exception
+        return at
+
+    return make

@@ -64,27 +64,6 @@ def write_closed_pdf(path: Path) -> None:
     doc.save(path)
 
 
-@pytest.fixture(scope="module")
-def app_store(tmp_path_factory, embedder) -> Path:
-    return build_app_store(tmp_path_factory.mktemp("app"), embedder)
-
-
-@pytest.fixture
-def app(app_store, monkeypatch):
-    """A fresh session of the app over the small store (the assistant itself is cached)."""
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("REFERENT_STORE_DIR", str(app_store))
-
-    def make() -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=180)
-        at.run()
-        assert not at.exception
-        return at
-
-    return make
-
-
 def page_text(at) -> str:
     """Everything the page shows as text: markdown, HTML, captions, alerts, buttons, tables."""
     parts: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_app import CLOSED_MARKERS, app, app_store  # noqa: F401
+from tests.test_app import CLOSED_MARKERS
 from tests.test_app import page_text as app_text
 
 HEATING_CASE = "24-018452"
