@@ -250,3 +250,21 @@ def test_public_session_cannot_reach_a_closed_item(page):
         page.get_by_text(re.compile(r"^0 af \d+ filer")).wait_for()
     text = page.get_by_test_id("stMainBlockContainer").inner_text()
     assert not any(marker in text for marker in CLOSED_MARKERS)
+
+
+def test_a_case_timeline_from_a_card_link_and_the_news_view(page, shots):
+    ask(page, "Hvad har byrådet besluttet om varmen i skolerne i 2025?")
+    link = page.get_by_role("link", name="24-018452").first
+    link.click()
+    page.get_by_role("heading", name=re.compile(r"Sag 24-018452")).wait_for()
+    idle(page)
+    page.get_by_text("Afgjort af Byrådet den 24. marts 2025").wait_for()
+    text = page.get_by_test_id("stMainBlockContainer").inner_text()
+    assert text.index("Økonomiudvalget") < text.index("24. marts 2025 · Byrådet")
+    page.screenshot(path=str(shots / "sager.png"), full_page=True)
+    go(page, "Nyt")
+    page.get_by_role("button", name=re.compile("Lav referat-overblik")).wait_for()
+    text = page.get_by_test_id("stMainBlockContainer").inner_text()
+    assert "Byrådet · 24. marts 2025" in text
+    assert not any(marker in text for marker in CLOSED_MARKERS)
+    page.screenshot(path=str(shots / "nyt.png"), full_page=True)

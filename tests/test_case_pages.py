@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.test_app import CLOSED_MARKERS
@@ -29,6 +31,7 @@ def test_a_case_opens_as_a_timeline_and_a_step_goes_to_the_briefing(app):
     assert f"Sag {HEATING_CASE}" in text
     assert "Afgjort af Byrådet den 24. marts 2025" in text
     assert text.index("17. marts 2025 · Økonomiudvalget") < text.index("24. marts 2025 · Byrådet")
+    assert re.search(r"Kilde: Byrådet\\?_2025-03-24", text), "each step names its source"
     add = next(b for b in at.button if b.label == "Tilføj til briefing")
     add.click().run()
     assert not at.exception, at.exception

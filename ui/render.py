@@ -145,6 +145,13 @@ def uploaded_label(source: str) -> str:
     return f"uploadet i appen {day}" if namespace == UPLOAD_NAMESPACE and name else ""
 
 
+def source_label(source: str) -> str:
+    """A source's file name, and that it was uploaded in the app when it was."""
+    uploaded = uploaded_label(source)
+    name = source.rsplit("/", 1)[-1]
+    return f"{name} ({uploaded})" if uploaded else name
+
+
 def card_title(c: Citation) -> str:
     return c.item_title if c.item_title and not c.title else (c.title or c.source)
 

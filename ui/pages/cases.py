@@ -47,7 +47,7 @@ def timeline(history) -> None:
             if step.recommendation:
                 with st.expander("Indstillingen"):
                     st.markdown(render.md_escape(step.recommendation))
-            source = render.md_escape(render.uploaded_label(step.source))
+            source = render.md_escape(render.source_label(step.source))
             link = f" · [Kommunens side]({step.url})" if step.url else ""
             st.caption(f"Kilde: {source}{link}")
             st.button(

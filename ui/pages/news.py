@@ -94,7 +94,7 @@ def main() -> None:
                 if step.decision:
                     st.markdown(f"> {render.md_escape(step.decision)}")
                 link = f" · [Kommunens side]({step.url})" if step.url else ""
-                st.caption(f"Kilde: {render.md_escape(render.uploaded_label(step.source))}{link}")
+                st.caption(f"Kilde: {render.md_escape(render.source_label(step.source))}{link}")
                 st.button(
                     "Tilføj til briefing", key=f"news-add-{m_i}-{s_i}", on_click=add,
                     args=([step.chunk_id],), icon=":material/playlist_add:",
