@@ -26,9 +26,18 @@ DECISION = "Beslutning"
 RECOMMENDATION = "Indstilling"
 
 
+# sections whose names open like a decision's but hold none: what is to be decided
+# ("Beslutningstema"), who decides ("Beslutningen træffes af", "Beslutningskompetence")
+_NOT_A_DECISION = re.compile(
+    r"beslutning(stema|sgrundlag|skompetence|sniveau|sproces|en træffes|en tages)", re.IGNORECASE
+)
+
+
 def is_decision(section: str) -> bool:
-    """A section's name opens with "Beslutning" ("Beslutning", "Beslutning i Byrådet …")."""
-    return section.lower().startswith("beslutning")
+    """A section's name opens with "Beslutning" ("Beslutning", "Beslutning i Byrådet …"), and
+    is no section about the decision to come ("Beslutningstema", "Beslutningen træffes af")."""
+    lowered = section.lower()
+    return lowered.startswith("beslutning") and not _NOT_A_DECISION.match(lowered)
 
 
 def holds_decision(section: str) -> bool:

@@ -431,3 +431,20 @@ def test_answer_shapes(kind, sentence, fits):
 def test_follow_up_cues():
     assert set(MONTH_NAMES) <= set(GENERIC_WORDS), "a month names no topic"
     assert PREPOSITIONS <= FUNCTION_WORDS
+
+
+@pytest.mark.parametrize(
+    ("section", "decided"),
+    [
+        ("Beslutning", True),
+        ("Beslutning i Byrådet den 24. marts 2025", True),
+        ("Beslutningstema", False),
+        ("Beslutningen træffes af Byrådet", False),
+        ("Beslutningskompetence", False),
+        ("Indstilling", False),
+    ],
+)
+def test_only_a_decision_section_is_a_decision(section, decided):
+    from danish.decisions import is_decision
+
+    assert is_decision(section) is decided

@@ -16,7 +16,8 @@ from danish.decisions import is_decision
 from danish.sentences import is_absence_note, split_sentences
 
 # bump when `passage_sentences` changes: the next ingest embeds the sentences it lacks
-SENTENCES_VERSION = "4"  # 3: table rows are sentences; 4: headings with a colon lead
+SENTENCES_VERSION = "5"  # 3: table rows are sentences; 4: headings with a colon lead;
+# 5: "Beslutningstema", "Beslutningen træffes af" are no decisions (split into sentences)
 DECISION_WORDS = 60  # a decision up to this long is one statement, quoted whole
 MIN_WORDS = 3  # shorter lines ("Generelt", "Bilag") say nothing on their own
 _SECTION_PREFIX = re.compile(r"^([^:\n]{3,150}):\s+")  # a lead only when it names a section
