@@ -76,7 +76,8 @@ FORMAL_DECISION = re.compile(
 # a decision that hands the case on: "Økonomiudvalget anbefaler over for Byrådet, at …"
 ONWARD = re.compile(
     r"\b(?:anbefaler|anbefales|indstiller|oversendes|sendes videre)\b[^.]{0,40}?"
-    r"\b(?:over ?for|til)\s+(?P<body>Byrådet|[A-ZÆØÅ][\w-]*udvalget)",
+    r"\b(?:over ?for|til)\s+(?P<body>Byrådet|Kommunalbestyrelsen|Regionsrådet|"
+    r"(?:[A-ZÆØÅ][\w]*-,?\s+(?:og\s+)?)*[A-ZÆØÅ][\w-]*udvalget)",
     re.IGNORECASE,
 )
 

@@ -448,3 +448,21 @@ def test_only_a_decision_section_is_a_decision(section, decided):
     from danish.decisions import is_decision
 
     assert is_decision(section) is decided
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Økonomiudvalget anbefaler over for Byrådet, at indstillingen godkendes.", "Byrådet"),
+        ("Sagen oversendes til Teknik- og Miljøudvalget.", "Teknik- og Miljøudvalget"),
+        (
+            "Sagen sendes videre til Klima-, Teknik- og Miljøudvalget.",
+            "Klima-, Teknik- og Miljøudvalget",
+        ),
+        ("Anbefales over for Kommunalbestyrelsen.", "Kommunalbestyrelsen"),
+    ],
+)
+def test_a_decision_that_hands_the_case_on_names_the_body(text, body):
+    from danish.decisions import ONWARD
+
+    assert ONWARD.search(text).group("body") == body
