@@ -28,17 +28,23 @@ sys.path.insert(0, str(ROOT))
 QUESTIONS = ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
 
 
+HALF_PASSAGES = False  # --half-passages: measure passage vectors in float16 too
+
+
 def publish(store, root: Path, float32: bool) -> str:
     from vectorstore import snapshot_build
     from vectorstore.snapshots import SnapshotPublisher
 
-    saved = snapshot_build.FORMAT, snapshot_build.VECTOR_DTYPE
+    saved = snapshot_build.FORMAT, snapshot_build.SENTENCE_DTYPE, snapshot_build.PASSAGE_DTYPE
     if float32:  # exactly what the previous release wrote: format 1, float32 vectors
-        snapshot_build.FORMAT, snapshot_build.VECTOR_DTYPE = 1, np.float32
+        snapshot_build.FORMAT, snapshot_build.SENTENCE_DTYPE = 1, np.float32
+    elif HALF_PASSAGES:  # the variant measured and not shipped: passage vectors float16 too
+        snapshot_build.PASSAGE_DTYPE = np.float16
     try:
         return SnapshotPublisher(store, root).publish()
     finally:
-        snapshot_build.FORMAT, snapshot_build.VECTOR_DTYPE = saved
+        (snapshot_build.FORMAT, snapshot_build.SENTENCE_DTYPE,
+         snapshot_build.PASSAGE_DTYPE) = saved  # fmt: skip
 
 
 def run(settings, store, root: Path, questions) -> dict:
@@ -73,7 +79,12 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--keep", type=Path, help="copy the store here (kept) instead of a temp")
+    parser.add_argument(
+        "--half-passages", action="store_true", help="passage vectors in float16 too (not shipped)"
+    )
     args = parser.parse_args()
+    global HALF_PASSAGES
+    HALF_PASSAGES = args.half_passages
     from assistant.evaluate import load_questions
     from ui.config import load_settings
     from ui.factory import build_store

@@ -25,9 +25,14 @@ from vectorstore.errors import SnapshotError
 from vectorstore.filters import ResolvedFilters, SearchFilters, allowed_access, resolve
 from vectorstore.records import PassageMetadata, StoredPassage
 
-FORMAT = 2  # 2: passage and sentence vectors stored as float16 (1: float32)
+FORMAT = 2  # 2: sentence vectors stored as float16 (1: float32)
 READABLE = (1, 2)  # formats this release reads; an older one is republished by the next writer
-VECTOR_DTYPE = np.float16  # vectors on disk; every score is computed in float32
+# vectors on disk; every score is computed in float32. Passage vectors stay float32: numpy
+# upcasts float16 one element at a time, which made dense search at 100k passages 4× slower
+# (bench/fp16_equivalence.py, README); sentence vectors are only looked up, a few dozen per
+# question, and are the larger table in a real store
+PASSAGE_DTYPE = np.float32
+SENTENCE_DTYPE = np.float16
 SCORE_BLOCK = 2048  # rows of float16 vectors upcast at a time (3 MiB, stays in the cache)
 TEXT_COLUMNS = ("access", "committee", "doc_type", "case_number", "source", "doc_id", "section")
 INT_COLUMNS = ("date_ordinal", "chunk_index", "page_start", "page_end")
