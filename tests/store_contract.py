@@ -431,7 +431,10 @@ class ConsumersContract:
             (s.chunk_id, s.text, s.metadata) for s in store.get(ids)
         ]
         for chunk_id, vector in zip(ids, vectors, strict=True):
-            assert np.allclose(snapshot.vectors[snapshot.rows([chunk_id])[0]], vector, atol=1e-6)
+            stored = snapshot.vectors[snapshot.rows([chunk_id])[0]]
+            # as the store holds it, to the precision the snapshot keeps it in
+            atol = 1e-3 if stored.dtype == np.float16 else 1e-6
+            assert np.allclose(stored, np.asarray(vector), atol=atol)
         keys = list(sentence_texts((p.text, p.metadata.section) for p in a + b))
         assert set(snapshot.sentence_vectors(keys)) == set(keys)
         store.delete_source("b.txt")

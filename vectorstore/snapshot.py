@@ -25,7 +25,15 @@ from vectorstore.errors import SnapshotError
 from vectorstore.filters import ResolvedFilters, SearchFilters, allowed_access, resolve
 from vectorstore.records import PassageMetadata, StoredPassage
 
-FORMAT = 1
+FORMAT = 2  # 2: sentence vectors stored as float16 (1: float32)
+READABLE = (1, 2)  # formats this release reads; an older one is republished by the next writer
+# vectors on disk; every score is computed in float32. Passage vectors stay float32: numpy
+# upcasts float16 one element at a time, which made dense search at 100k passages 4× slower
+# (bench/fp16_equivalence.py, README); sentence vectors are only looked up, a few dozen per
+# question, and are the larger table in a real store
+PASSAGE_DTYPE = np.float32
+SENTENCE_DTYPE = np.float16
+SCORE_BLOCK = 2048  # rows of float16 vectors upcast at a time (3 MiB, stays in the cache)
 TEXT_COLUMNS = ("access", "committee", "doc_type", "case_number", "source", "doc_id", "section")
 INT_COLUMNS = ("date_ordinal", "chunk_index", "page_start", "page_end")
 
@@ -60,7 +68,7 @@ class SentenceTable:
         pos = np.minimum(np.searchsorted(self._keys, wanted), len(self._keys) - 1)
         hit = self._keys[pos] == wanted
         return {
-            key: np.asarray(self._vectors[p])
+            key: np.asarray(self._vectors[p], dtype=np.float32)  # float16 on disk: upcast
             for key, p, ok in zip(keys, pos, hit, strict=True)
             if ok
         }
@@ -76,7 +84,7 @@ class Snapshot:
         self.folder = Path(folder)
         try:
             self.manifest = json.loads((self.folder / "manifest.json").read_text("utf-8"))
-            if self.manifest.get("format") != FORMAT:
+            if self.manifest.get("format") not in READABLE:
                 raise SnapshotError(
                     f"Snapshot {folder} has format {self.manifest.get('format')}",
                     user_message="Søgeindekset er skrevet af en anden version af Referent; byg "
@@ -221,7 +229,7 @@ class Snapshot:
         over the mapped vectors (normalised, so the product is the cosine)."""
         if not len(self) or k <= 0:
             return []
-        scores = self.vectors @ vector.astype(np.float32)
+        scores = self.scores(vector)
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         k = min(k, int(np.isfinite(scores).sum()))
@@ -230,6 +238,23 @@ class Snapshot:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self.chunk_id(int(i)), float(scores[i])) for i in top]
+
+    def scores(self, vector: np.ndarray) -> np.ndarray:
+        """Every row's product with `vector`, in float32. Float16 vectors are upcast a block at
+        a time (numpy has no fast float16 product, and a whole float32 copy would undo the
+        halved memory); the products are then exact float32 ones of the stored vectors."""
+        query = np.asarray(vector, dtype=np.float32)
+        if self.vectors.dtype == np.float32:  # a format-1 snapshot
+            return self.vectors @ query
+        n = len(self.vectors)
+        out = np.empty(n, dtype=np.float32)
+        block = np.empty((min(SCORE_BLOCK, n), self.vectors.shape[1]), dtype=np.float32)
+        for start in range(0, n, SCORE_BLOCK):
+            end = min(n, start + SCORE_BLOCK)
+            rows = block[: end - start]
+            np.copyto(rows, self.vectors[start:end], casting="same_kind")
+            np.matmul(rows, query, out=out[start:end])
+        return out
 
     def bm25_search(
         self, query: str, k: int, mask: np.ndarray | None = None

@@ -16,7 +16,13 @@ import numpy as np
 from danish.analyzer import DanishAnalyzer, Decompounder
 from vectorstore.lexical import lexical_text
 from vectorstore.sentences import passage_sentences, sentence_key
-from vectorstore.snapshot import FORMAT, INT_COLUMNS, TEXT_COLUMNS
+from vectorstore.snapshot import (
+    FORMAT,
+    INT_COLUMNS,
+    PASSAGE_DTYPE,
+    SENTENCE_DTYPE,
+    TEXT_COLUMNS,
+)
 
 SentenceLookup = Callable[[list[str]], dict[str, np.ndarray]]
 LexicalText = Callable[[str, str, str], str]  # (title, section, text) → the text BM25 indexes
@@ -92,16 +98,18 @@ def write_snapshot(
     found = sentences(list(keys)) if sentences is not None and keys else {}
     sentence_keys = np.asarray(sorted(k.encode("ascii") for k in found), dtype="S24")
     arrays = {
-        "vectors.npy": np.stack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32),
+        "vectors.npy": (np.stack(vectors) if vectors else np.zeros((0, dim))).astype(PASSAGE_DTYPE),
         "chunk_ids.npy": id_array,
         "id_order.npy": order,
         "sorted_ids.npy": id_array[order],
         "offsets.npy": np.asarray(offsets, dtype=np.int64),
         "doc_freq.npy": doc_freq,
         "sentence_keys.npy": sentence_keys,
-        "sentence_vectors.npy": np.stack([found[k.decode("ascii")] for k in sentence_keys])
-        if len(sentence_keys)
-        else np.zeros((0, dim), dtype=np.float32),
+        "sentence_vectors.npy": (
+            np.stack([found[k.decode("ascii")] for k in sentence_keys])
+            if len(sentence_keys)
+            else np.zeros((0, dim))
+        ).astype(SENTENCE_DTYPE),
         **{f"col-{n}.npy": np.asarray(codes[n], dtype=np.int32) for n in TEXT_COLUMNS},
         **{f"int-{n}.npy": np.asarray(ints[n], dtype=np.int64) for n in INT_COLUMNS},
     }
@@ -115,6 +123,8 @@ def write_snapshot(
         "store_generation": store_generation,
         "passages": len(ids),
         "dimension": dim,
+        "vector_dtype": np.dtype(PASSAGE_DTYPE).name,
+        "sentence_vector_dtype": np.dtype(SENTENCE_DTYPE).name,
         "identity": identity,
         "columns": {n: list(values[n]) for n in TEXT_COLUMNS},
         "compound_parts": sorted(decompounder.known) if decompounder else None,

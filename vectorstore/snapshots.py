@@ -31,7 +31,7 @@ from danish.analyzer import DanishAnalyzer
 from vectorstore import writer_lock
 from vectorstore.errors import IndexMissingError, SnapshotError, WriterBusyError
 from vectorstore.protocols import PassageStore
-from vectorstore.snapshot import SentenceTable, Snapshot
+from vectorstore.snapshot import FORMAT, SentenceTable, Snapshot
 from vectorstore.snapshot_build import fsync_path, write_snapshot, write_synced
 from vectorstore.writer_lock import OnWait
 
@@ -124,9 +124,13 @@ class SnapshotPublisher:
         if name is None:
             return True
         try:
-            return _manifest_generation(self.root / name) != self.store.generation()
-        except OSError:
+            manifest = _manifest(self.root / name)
+        except (OSError, ValueError):
             return True
+        # a snapshot of an older format (float32 vectors) is rebuilt once in the current one
+        return manifest.get("format", 0) < FORMAT or str(manifest.get("store_generation")) != str(
+            self.store.generation()
+        )
 
     def publish_if_stale(self) -> bool:
         with self.locked():
@@ -202,8 +206,8 @@ class SnapshotPublisher:
             pointer.unlink(missing_ok=True)
 
 
-def _manifest_generation(folder: Path) -> str:
-    return str(json.loads((folder / "manifest.json").read_text("utf-8"))["store_generation"])
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text("utf-8"))
 
 
 _ANALYZER: DanishAnalyzer | None = None
