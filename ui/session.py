@@ -88,6 +88,22 @@ def backend() -> Backend | None:
         return None
 
 
+NO_DOCUMENTS = "Der er ingen dokumenter endnu."
+
+
+def backend_or_say(empty: str = NO_DOCUMENTS) -> Backend | None:
+    """The backend for a page, or None after saying why there is none: the store's failure in
+    Danish, or `empty` when there is no store yet."""
+    try:
+        found = backend()
+    except Exception as exc:
+        st.error(user_message(exc))
+        return None
+    if found is None:
+        st.info(empty)
+    return found
+
+
 @st.cache_resource(show_spinner="Forbereder indlæsningen …", max_entries=8)
 def _new_store(key: str, _settings: Settings):
     """A store created for the first upload (before it, `backend()` has none to share)."""

@@ -13,7 +13,6 @@ from assistant.case_citations import citation_of
 from assistant.cases import case_history, find_cases
 from danish.dates import danish_date
 from ui import render, session
-from ui.messages import user_message
 
 
 def add_step(chunk_id: str) -> None:
@@ -59,13 +58,8 @@ def timeline(history) -> None:
 def main() -> None:
     st.title("Sager")
     st.caption("Følg en sag gennem udvalgene: søg på sagsnummer eller ord fra titlen.")
-    try:
-        found = session.backend()
-    except Exception as exc:
-        st.error(user_message(exc))
-        return
+    found = session.backend_or_say()
     if found is None:
-        st.info("Der er ingen dokumenter endnu.")
         return
     snapshot = found.snapshot()
     access = session.access_level()

@@ -16,7 +16,6 @@ from assistant.news import default_since, news_since
 from danish.committees import display_committee
 from danish.dates import danish_date
 from ui import render, session
-from ui.messages import user_message
 
 ALL = "Alle udvalg"
 
@@ -52,13 +51,8 @@ def add(chunk_ids: list[str], title: str = "") -> None:
 def main() -> None:
     st.title("Nyt")
     st.caption("Beslutningerne fra møderne siden en dato, nyeste først.")
-    try:
-        found = session.backend()
-    except Exception as exc:
-        st.error(user_message(exc))
-        return
+    found = session.backend_or_say()
     if found is None:
-        st.info("Der er ingen dokumenter endnu.")
         return
     snapshot = found.snapshot()
     access = session.access_level()
