@@ -18,12 +18,11 @@ from datetime import date
 from danish.committees import first_committee, most_named_committee
 from danish.dates import parse_danish_date
 from danish.decisions import CASE_LINE, DECISION
-from danish.doc_types import OPENING_LINE_WORDS
+from danish.doc_types import MEETING_TYPES, OPENING_LINE_WORDS
 from danish.sections import decision_maker, is_agenda_section, section_name
 from ingest.document import Block
 from ingest.items import starts_item
 
-MEETING_TYPES = ("referat", "dagsorden")
 OPENING_LINES = 25
 _COMMITTEE_LABEL = re.compile(
     r"^\s*(?:udvalg(?:snavn)?|mødeforum|forum|mødeorgan|organ|møde\s+i|politisk\s+udvalg)"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from danish.decisions import CASE_LINE, CLOSED_PREFIX, RUN_ON_CASE, find_case_number
+from danish.doc_types import MEETING_TYPES
 from danish.sections import is_agenda_section, section_name, split_label
 from ingest.document import Block
 from vectorstore.records import ACCESS_LEVELS
@@ -43,7 +44,6 @@ NUMBER_ONLY = re.compile(rf"^(?:{_LEAD})?(\d{{1,3}})(?![\d/-])\s*[.:)]?$")
 _NUMBER_LINE = re.compile(rf"^(?:{_LEAD}\d{{1,3}}(?![\d/-])\s*[.:)]?|\d{{1,3}}[.)])$")
 # "4 Godkendelse af dagsorden": a bare number is an item only in a run of them (see mark_items)
 BARE_NUMBERED = re.compile(r"^(\d{1,3})\s+([A-ZÆØÅ].*)$")
-MEETING_DOC_TYPES = {"referat", "dagsorden"}
 HEAD_BLOCKS = 4  # blocks after an item heading where its own case line is looked for
 MAX_TITLE_WORDS = 30
 
@@ -189,7 +189,7 @@ def mark_items(
     blocks = join_item_headings(blocks)
     found = _numbered(blocks) or _listed(blocks, listed) or _bare_numbered(blocks)
     found = found or _told_by_case_lines(blocks)
-    if not found and doc_type in MEETING_DOC_TYPES:
+    if not found and doc_type in MEETING_TYPES:
         found = _told_by_sections(blocks)
     if not found:
         return blocks, []
@@ -210,7 +210,7 @@ def mark_items(
     items = [_item(number, title, closed, body) for (number, title, closed), body in spans]
     with_sections = sum(_has_agenda_section(body) for _, body in spans)
     if not (
-        doc_type in MEETING_DOC_TYPES
+        doc_type in MEETING_TYPES
         or any(item.closed or item.case_in_head for item in items)
         or with_sections >= max(1, len(items) // 2)
     ):

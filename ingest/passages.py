@@ -22,7 +22,7 @@ from pathlib import Path
 from danish.committees import first_committee
 from danish.dates import format_date
 from danish.decisions import find_case_number
-from danish.doc_types import read_doc_type
+from danish.doc_types import MEETING_TYPES, read_doc_type
 from ingest.chunk import chunk_document
 from ingest.clean import clean_blocks, collapse_whitespace, dehyphenate
 from ingest.doc_meta import (
@@ -178,7 +178,7 @@ def _name_meeting(meta: dict[str, str | int]) -> None:
     title = str(meta["title"])
     iso = str(meta.get("meeting_date") or "")
     generic = len(title.split()) <= GENERIC_TITLE_WORDS and not first_committee(title)
-    meeting = meta["doc_type"] in ("referat", "dagsorden") and meta["committee"]
+    meeting = meta["doc_type"] in MEETING_TYPES and meta["committee"]
     if meeting and (title.isupper() or generic):
         when = f" {format_date(date.fromisoformat(iso))}" if iso else ""
         meta["title"] = f"{meta['committee']} – {meta['doc_type']}{when}"

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
+from danish.doc_types import MEETING_TYPES
 from ingest.document import SourceDocument
 from ingest.passages import PreparedDocument
 
 # the fields a passage's citation and filters rely on, with their Danish names
 FIELDS = {"title": "titel", "committee": "udvalg", "meeting_date": "mødedato", "doc_type": "type"}
 UNKNOWN_TYPES = {"", "andet"}  # "andet": no explicit cue said what the document is
-ITEM_TYPES = {"referat", "dagsorden"}  # documents that hold agenda items
 
 
 @dataclass
@@ -63,7 +63,7 @@ def structure_of(docs: Sequence[SourceDocument], prepared: Sequence[PreparedDocu
             value = str(meta.get(name, "") or "")
             if not value or (name == "doc_type" and value in UNKNOWN_TYPES):
                 s.unknown[name] = s.unknown.get(name, 0) + 1
-        s.items_expected |= str(meta.get("doc_type", "")) in ITEM_TYPES
+        s.items_expected |= str(meta.get("doc_type", "")) in MEETING_TYPES
         for passage in document.passages:
             m = passage.metadata
             s.passages += 1
