@@ -175,6 +175,25 @@ def url_markdown(url: str, label: str = SOURCE_LINK_LABEL) -> str:
     return f"[{md_escape(label)}](<{url}>)" if url else ""
 
 
+def step_body(step, key: str, on_add, args: tuple, recommendation: bool = False) -> None:
+    """A case step or a decision of the news (`assistant.case_items.Treatment`) inside its
+    card: outcome, the decision quoted, (the recommendation), the source with the
+    municipality's page, and "Tilføj til briefing"."""
+    if step.outcome:
+        st.markdown(f"Udfald: **{md_escape(step.outcome)}**")
+    if step.decision:
+        st.markdown(f"> {md_escape(step.decision)}")
+    if recommendation and step.recommendation:
+        with st.expander("Indstillingen"):
+            st.markdown(md_escape(step.recommendation))
+    link = url_markdown(step.url)
+    st.caption(f"Kilde: {md_escape(source_label(step.source))}" + (f" · {link}" if link else ""))
+    st.button(
+        "Tilføj til briefing", key=key, on_click=on_add, args=args,
+        icon=":material/playlist_add:",
+    )  # fmt: skip
+
+
 def meta_html(c: Citation) -> str:
     cells = " · ".join(
         f'<span style="white-space:nowrap"><b>{html.escape(k)}:</b> {_value_html(k, v)}</span>'

@@ -31,28 +31,15 @@ def add_step(chunk_id: str) -> None:
 
 
 def timeline(history) -> None:
-    st.subheader(f"Sag {history.case_number}: {history.title}")
-    st.info(history.status)
+    st.subheader(render.md_escape(f"Sag {history.case_number}: {history.title}"))
+    st.info(render.md_escape(history.status))
     for i, step in enumerate(history.treatments):
         when = danish_date(step.meeting_date) if step.meeting_date else render.UNKNOWN
         item = f", punkt {step.item_number}" if step.item_number else ""
         with st.container(border=True):
             st.markdown(f"**{when} · {render.md_escape(step.committee or render.UNKNOWN)}**{item}")
             st.caption(render.md_escape(step.title))
-            if step.outcome:
-                st.markdown(f"Udfald: **{render.md_escape(step.outcome)}**")
-            if step.decision:
-                st.markdown(f"> {render.md_escape(step.decision)}")
-            if step.recommendation:
-                with st.expander("Indstillingen"):
-                    st.markdown(render.md_escape(step.recommendation))
-            source = render.md_escape(render.source_label(step.source))
-            link = f" · [Kommunens side]({step.url})" if step.url else ""
-            st.caption(f"Kilde: {source}{link}")
-            st.button(
-                "Tilføj til briefing", key=f"case-add-{i}", on_click=add_step,
-                args=(step.chunk_id,), icon=":material/playlist_add:",
-            )  # fmt: skip
+            render.step_body(step, f"case-add-{i}", add_step, (step.chunk_id,), recommendation=True)
 
 
 def main() -> None:

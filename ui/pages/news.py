@@ -77,22 +77,13 @@ def main() -> None:
     )  # fmt: skip
     for m_i, meeting in enumerate(meetings):
         day = danish_date(meeting.meeting_date) if meeting.meeting_date else render.UNKNOWN
-        st.subheader(f"{meeting.committee or render.UNKNOWN} · {day}")
+        st.subheader(render.md_escape(f"{meeting.committee or render.UNKNOWN} · {day}"))
         for s_i, step in enumerate(meeting.decisions):
             with st.container(border=True):
                 item = f"Punkt {step.item_number}: " if step.item_number else ""
                 case = f" (sag {step.case_number})" if step.case_number else ""
                 st.markdown(f"**{render.md_escape(item + step.title)}**{render.md_escape(case)}")
-                if step.outcome:
-                    st.markdown(f"Udfald: **{render.md_escape(step.outcome)}**")
-                if step.decision:
-                    st.markdown(f"> {render.md_escape(step.decision)}")
-                link = f" · [Kommunens side]({step.url})" if step.url else ""
-                st.caption(f"Kilde: {render.md_escape(render.source_label(step.source))}{link}")
-                st.button(
-                    "Tilføj til briefing", key=f"news-add-{m_i}-{s_i}", on_click=add,
-                    args=([step.chunk_id],), icon=":material/playlist_add:",
-                )  # fmt: skip
+                render.step_body(step, f"news-add-{m_i}-{s_i}", add, ([step.chunk_id],))
 
 
 main()
