@@ -16,6 +16,7 @@ bullets) are read line by line.
 
 Usage: python bench/large_store.py --store CORPUS_STORE --out DIR [--target 100000]
        [--collections 1]   (collections are named bench-00, bench-01, …)
+       [--index-only]      (only their index snapshots, for readers: no Chroma collections)
 """
 
 from __future__ import annotations
@@ -85,6 +86,36 @@ def copy_sentences(
             yield key, sentence, perturb(stored[original[min(i, len(original) - 1)]], rng)
 
 
+def copies(
+    rows: list[tuple[StoredPassage, np.ndarray]],
+    target: int,
+    seed: int,
+    stored: dict[str, np.ndarray],
+) -> Iterator[tuple[Passage, np.ndarray, list[tuple[str, str, np.ndarray]]]]:
+    """`target` perturbed copies of `rows` (passage, vector): (passage, vector, its sentences'
+    (key, text, vector) derived from `stored`, the corpus's sentence vectors by key)."""
+    rng = np.random.default_rng(seed)
+    n_copies = -(-target // len(rows))
+    originals = [sentence_keys(passage) for passage, _ in rows]
+    made = 0
+    for copy in range(n_copies):
+        for (passage, vector), original in zip(rows, originals, strict=True):
+            if made >= target:
+                return
+            m = passage.metadata
+            text = drop_word(passage.text, rng)
+            meta = type(m)(**m.to_chroma())
+            tag = f"{seed}-{copy}"
+            meta.source = f"kopi-{seed:02d}-{copy:02d}/{m.source}"
+            meta.chunk_id = stable_hash(tag, m.chunk_id)
+            meta.content_hash = stable_hash(tag, m.content_hash)
+            meta.doc_id = stable_hash(tag, m.doc_id)
+            sentences = list(copy_sentences(original, text, m.section, stored, rng))
+            copy_of = Passage(text=text, embed_text=text, metadata=meta)
+            yield copy_of, perturb(vector, rng), sentences
+            made += 1
+
+
 def build_copies(
     rows: list[tuple[StoredPassage, np.ndarray]],
     target: int,
@@ -94,42 +125,57 @@ def build_copies(
 ) -> None:
     """Fill `store` with `target` perturbed copies of `rows` (passage, vector), and its sentence
     collection with the copies' sentence vectors derived from `stored` (the corpus's, by key)."""
-    rng = np.random.default_rng(seed)
-    copies = -(-target // len(rows))
-    originals = [sentence_keys(passage) for passage, _ in rows]
     batch: list[Passage] = []
     vectors: list[np.ndarray] = []
     sentences: dict[str, tuple[str, np.ndarray]] = {}  # key → (text, vector), to be written
     written: set[str] = set()  # sentence keys already in the collection
-    made = 0
-    for copy in range(copies):
-        for (passage, vector), original in zip(rows, originals, strict=True):
-            if made >= target:
-                break
-            m = passage.metadata
-            text = drop_word(passage.text, rng)
-            meta = type(m)(**m.to_chroma())
-            tag = f"{seed}-{copy}"
-            meta.source = f"kopi-{seed:02d}-{copy:02d}/{m.source}"
-            meta.chunk_id = stable_hash(tag, m.chunk_id)
-            meta.content_hash = stable_hash(tag, m.content_hash)
-            meta.doc_id = stable_hash(tag, m.doc_id)
-            vectors.append(perturb(vector, rng))
-            batch.append(Passage(text=text, embed_text=text, metadata=meta))
-            for key, sentence, sentence_vector in copy_sentences(
-                original, text, m.section, stored, rng
-            ):
-                if key not in written:
-                    sentences.setdefault(key, (sentence, sentence_vector))
-            made += 1
-            if len(batch) == BATCH:
-                store.upsert(batch, np.stack(vectors))
-                write_sentences(store, sentences, written)
-                batch, vectors = [], []
+    for passage, vector, copied in copies(rows, target, seed, stored):
+        vectors.append(vector)
+        batch.append(passage)
+        for key, sentence, sentence_vector in copied:
+            if key not in written:
+                sentences.setdefault(key, (sentence, sentence_vector))
+        if len(batch) == BATCH:
+            store.upsert(batch, np.stack(vectors))
+            write_sentences(store, sentences, written)
+            batch, vectors = [], []
     if batch:
         store.upsert(batch, np.stack(vectors))
     write_sentences(store, sentences, written)
     store.mark_sentences_complete()  # as an ingest leaves it: every sentence has its vector
+
+
+def write_index(
+    rows: list[tuple[StoredPassage, np.ndarray]],
+    target: int,
+    folder: Path,
+    seed: int,
+    stored: dict[str, np.ndarray],
+    model_id: str,
+) -> None:
+    """The index folder of a collection of copies, written directly as a snapshot of one
+    segment, without a Chroma collection behind it (`--index-only`): for measuring readers,
+    which only load snapshots, at sizes a Chroma build here would take hours to reach."""
+    from vectorstore.snapshot_build import new_name, write_snapshot
+    from vectorstore.snapshots import CURRENT
+
+    vectors: dict[str, np.ndarray] = {}
+
+    def passages():
+        for passage, vector, copied in copies(rows, target, seed, stored):
+            for key, _, sentence_vector in copied:
+                vectors.setdefault(key, sentence_vector)
+            yield StoredPassage(passage.chunk_id, passage.text, passage.metadata), vector
+
+    name = new_name("index-only")
+
+    def lookup(keys: list[str]) -> dict[str, np.ndarray]:
+        return {k: vectors[k] for k in keys if k in vectors}
+
+    write_snapshot(
+        passages(), folder / name, "index-only", {"model_id": model_id}, sentences=lookup
+    )
+    (folder / CURRENT).write_text(name, encoding="utf-8")
 
 
 def write_sentences(
@@ -179,9 +225,30 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--target", type=int, default=100_000)
     parser.add_argument("--collections", type=int, default=1)
+    parser.add_argument(
+        "--index-only", action="store_true",
+        help="write each collection's index snapshot directly, with no Chroma collection",
+    )  # fmt: skip
     args = parser.parse_args()
     embedder = build_embedder(load_settings())
-    build(args.store, args.out, args.target, args.collections, embedder)
+    if args.index_only:
+        build_indexes(args.store, args.out, args.target, args.collections, embedder)
+    else:
+        build(args.store, args.out, args.target, args.collections, embedder)
+
+
+def build_indexes(corpus: Path, out: Path, target: int, collections: int, embedder) -> None:
+    base = ChromaStore(open_client(corpus, create=False), embedder, create=False)
+    rows = list(base.iter_passages(with_vectors=True))
+    stored = base.sentences.vectors(k for passage, _ in rows for k in sentence_keys(passage))
+    for i in range(collections):
+        folder = out / f"index-{collection_name(i)}"
+        if (folder / "CURRENT").exists():
+            continue
+        t0 = time.perf_counter()
+        folder.mkdir(parents=True, exist_ok=True)
+        write_index(rows, target, folder, i, stored, embedder.model_id)
+        print(f"{folder}: {target:,} passages in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ scored none is flagged and ends the run with status 1.
 Usage:
   python bench/search_latency.py --store CORPUS_STORE                 # the corpus store
   python bench/search_latency.py --store LARGE --collections 1         # bench-00 (100k)
+  python bench/search_latency.py --store LARGE --collections 1 --updates 20   # + write side
   python bench/search_latency.py --store LARGE --collections 10 --serve-all   # 10 × 100k
+  python bench/search_latency.py --store INDEXES --collections 10 --serve-all --index-only
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def memory() -> dict[str, float]:
 def reader(args) -> None:
     """One reader process: open the collections, search every question in every mode."""
     from ui.config import load_settings
-    from ui.factory import build_retriever
+    from ui.factory import build_retriever, index_folder, shared_embedder
+    from vectorstore.hybrid import HybridSearcher
+    from vectorstore.snapshots import SnapshotReader
 
     questions = [
         json.loads(line)["question"]
@@ -63,14 +67,20 @@ def reader(args) -> None:
     ]
     t0 = time.perf_counter()
     searchers = []
-    for name in args.collection:
+    for name in args.collection:  # as the app opens a municipality: one model for all
         settings = load_settings(store_dir=args.store, collection=name)
-        searchers.append(build_retriever(settings).searcher)
+        if args.index_only:  # snapshots written without a Chroma collection (large_store.py)
+            snapshots = SnapshotReader(index_folder(settings))
+            searchers.append(HybridSearcher(shared_embedder(settings), snapshots))
+        else:
+            searchers.append(build_retriever(settings).searcher)
     for searcher in searchers:
         searcher.search("opvarmning", k=10)  # load the snapshot, warm the caches
     opened = time.perf_counter() - t0
     passages = sum(len(s.snapshots.current()) for s in searchers)
-    out: dict = {"passages": passages, "collections": len(searchers), "open_s": opened}
+    segments = sum(len(s.snapshots.current().segments) for s in searchers)
+    out: dict = {"passages": passages, "collections": len(searchers), "open_s": opened,
+                 "segments": segments}  # fmt: skip
     for mode in ("dense", "bm25", "hybrid"):
         totals, embeds, stage = [], [], []
         hits = scored = 0
@@ -113,6 +123,8 @@ def spawn(args, collections: list[str], barrier: Path | None = None) -> subproce
                "--questions", str(args.questions), "--rounds", str(args.rounds)]  # fmt: skip
     for name in collections:
         command += ["--collection", name]
+    if args.index_only:
+        command.append("--index-only")
     if barrier:
         command += ["--barrier", str(barrier), "--peers", "2"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -122,7 +134,7 @@ def report(label: str, result: dict) -> bool:
     """Print one reader's figures; False when hybrid search ran without its second stage."""
     m = result["memory_mib"]
     print(f"\n{label}: {result['passages']:,} passages in {result['collections']} collection(s), "
-          f"opened in {result['open_s']:.1f} s")  # fmt: skip
+          f"{result['segments']} segment(s), opened in {result['open_s']:.1f} s")  # fmt: skip
     for mode in ("dense", "bm25", "hybrid"):
         r = result[mode]
         print(f"  {mode:6s} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  "
@@ -164,6 +176,15 @@ def main() -> None:
         "--serve-all", action="store_true", help="also one reader serving every collection"
     )
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--index-only", action="store_true",
+        help="the collections are index snapshots only (bench/large_store.py --index-only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--updates", type=int, default=0,
+        help="then N ingests of 50 passages into the first collection: time until found, "
+        "search over 1 + 10 segments, merge time (bench/segment_updates.py)",
+    )  # fmt: skip
     parser.add_argument("--reader", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--collection", action="append", help=argparse.SUPPRESS)
     parser.add_argument("--barrier", help=argparse.SUPPRESS)
@@ -180,7 +201,8 @@ def main() -> None:
         if args.collections
         else [Settings().collection]
     )
-    publish(args, names)
+    if not args.index_only:
+        publish(args, names)
     one = json.loads(spawn(args, names[:1]).communicate()[0])
     complete = report("One reader", one)
     with tempfile.TemporaryDirectory() as barrier:
@@ -189,6 +211,19 @@ def main() -> None:
         results = [json.loads(p.communicate()[0]) for p in pair]
     for i, result in enumerate(results, start=1):
         complete &= report(f"Reader {i} of 2 running together", result)
+    if args.updates:
+        from bench import segment_updates
+
+        def after_ten(segments: int) -> None:
+            nonlocal complete
+            several = json.loads(spawn(args, names[:1]).communicate()[0])
+            complete &= report(f"One reader after ten ingests ({segments} segments)", several)
+            ratio = several["hybrid"]["p95"] / one["hybrid"]["p95"]
+            print(f"  hybrid p95 against one segment: {ratio:.2f}×")
+
+        segment_updates.report(
+            segment_updates.run(args.store, names[0], args.updates, after_ten), percentiles
+        )
     if args.serve_all and len(names) > 1:
         complete &= report(f"One reader serving all {len(names)} collections", json.loads(
             spawn(args, names).communicate()[0]))  # fmt: skip

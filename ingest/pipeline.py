@@ -168,6 +168,8 @@ class Ingestor:
                 if report is not None:
                     report.index_seconds = time.perf_counter() - started if published else 0.0
                     report.seconds += report.index_seconds
+            # small segments folded together once this run lets go of the writer lock
+            self.publisher.merge_soon()
             return report
 
     def _run(self, paths: Sequence[str | Path], prune: bool, progress: Progress | None):

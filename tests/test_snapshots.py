@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -64,8 +66,14 @@ def test_publishing_switches_readers_whole_and_keeps_a_few(store, tmp_path, embe
     assert len(old) == 5 and old.get([extra.chunk_id]) == []  # the old one is unchanged
     publisher.publish()
     publisher.publish()
-    kept = sorted(p.name for p in root.iterdir() if p.is_dir())
+    kept = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "segments")
     assert len(kept) == 2 and first not in kept
+    named = {
+        s["name"]
+        for k in kept
+        for s in json.loads((root / k / "manifest.json").read_text())["segments"]
+    }
+    assert {p.name for p in (root / "segments").iterdir()} == named  # the rest were pruned
     assert old.bm25_search("budgettet", 3), "a pruned snapshot in use keeps its mapped files"
 
 

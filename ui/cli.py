@@ -141,6 +141,11 @@ def ingest(
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         print_report(report)
+    merger = ingestor.publisher.merger if ingestor.publisher is not None else None
+    if merger is not None and merger.is_alive():  # the documents are searchable already
+        if not as_json:
+            err.print("Søgeindeksets segmenter lægges sammen i baggrunden …")
+        merger.join()
     if not report.ingested_anything:
         if not as_json:
             fail("Ingen dokumenter kunne indlæses.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 from assistant.retrieve import Retriever
@@ -34,6 +35,21 @@ def model_folder(settings: Settings) -> Path:
     return ensure_model_folder(settings.cache_dir / "models")
 
 
+_EMBEDDERS: dict[tuple, ReferentEmbeddings] = {}
+_EMBEDDERS_LOCK = threading.Lock()
+
+
+def shared_embedder(settings: Settings) -> ReferentEmbeddings:
+    """One embedder per model and process: the stores of several municipalities (and an ingest
+    beside the app) share it, instead of each loading the model (~200 MB) again."""
+    key = (settings.embedder.strip(), settings.embed_threads, str(settings.cache_dir),
+           settings.allow_model_download)  # fmt: skip
+    with _EMBEDDERS_LOCK:
+        if key not in _EMBEDDERS:
+            _EMBEDDERS[key] = build_embedder(settings)
+        return _EMBEDDERS[key]
+
+
 def build_embedder(settings: Settings) -> ReferentEmbeddings:
     spec = settings.embedder.strip()
     if spec == ONNX_E5:
@@ -61,7 +77,7 @@ def build_store(settings: Settings, create: bool = True) -> ChromaStore:
         tenant=settings.chroma_tenant,
         database=settings.chroma_database,
     )
-    return ChromaStore(client, build_embedder(settings), settings.collection, create=create)
+    return ChromaStore(client, shared_embedder(settings), settings.collection, create=create)
 
 
 def build_catalog(settings: Settings, store: ChromaStore) -> FileCatalog:

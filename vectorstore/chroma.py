@@ -19,6 +19,7 @@ from referent_errors import os_reason
 from vectorstore.chroma_collection import open_collection
 from vectorstore.embeddings import ReferentEmbeddings, model_id_of_engine
 from vectorstore.errors import EmbedderMismatchError, StoreUnavailableError
+from vectorstore.journal import ChangeJournal
 from vectorstore.records import Passage, PassageMetadata, StoredPassage
 from vectorstore.sentence_vectors import SentenceVectors
 from vectorstore.sentences import SENTENCES_VERSION
@@ -145,6 +146,7 @@ class ChromaStore:
         self.max_batch_size = int(client.get_max_batch_size())
         # the vectors of the sentences answers quote, in a collection of their own
         self.sentences = SentenceVectors(client, f"{collection}-sentences", identity, create)
+        self.journal: ChangeJournal | None = None  # set by the index publisher
 
     def _check_identity(self, identity: dict[str, str]) -> None:
         recorded = self.collection.metadata or {}
@@ -207,6 +209,7 @@ class ChromaStore:
             # Chroma refuses a repeated id within one batch only; across batches the later
             # one would silently win, so whether it fails would depend on the batch size
             raise ValueError("a chunk id appears twice in one upsert")
+        self._note(p.chunk_id for p in passages)
         self._record_dimension(int(vectors.shape[1]))
         order = list(range(len(passages)))
         for idx in _batches(order, self.max_batch_size):
@@ -220,6 +223,7 @@ class ChromaStore:
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
+        self._note(ids)
         for batch in _batches(ids, self.max_batch_size):
             self.collection.delete(ids=list(batch))
         if ids:
@@ -234,6 +238,11 @@ class ChromaStore:
         ids = self.ids_where({"doc_id": doc_id})
         self.delete_ids(ids)
         return len(ids)
+
+    def _note(self, ids: Iterable[str]) -> None:
+        """Tell the change journal, if a publisher attached one, before writing."""
+        if self.journal is not None:
+            self.journal.note(ids)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -274,6 +283,19 @@ class ChromaStore:
             got = self.collection.get(ids=list(batch), include=["documents", "metadatas"])
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 found[cid] = StoredPassage(cid, text or "", PassageMetadata.from_chroma(meta))
+        return [found[i] for i in ids if i in found]
+
+    def get_with_vectors(self, ids: Sequence[str]) -> list[tuple[StoredPassage, np.ndarray]]:
+        """Passages with their vectors by id, in the order asked; unknown ids are left out."""
+        found: dict[str, tuple[StoredPassage, np.ndarray]] = {}
+        for batch in _batches(list(ids), _GET_PAGE):
+            got = self.collection.get(
+                ids=list(batch), include=["documents", "metadatas", "embeddings"]
+            )
+            for i, cid in enumerate(got["ids"]):
+                meta = PassageMetadata.from_chroma(got["metadatas"][i])
+                passage = StoredPassage(cid, got["documents"][i] or "", meta)
+                found[cid] = (passage, np.asarray(got["embeddings"][i], dtype=np.float32))
         return [found[i] for i in ids if i in found]
 
     def iter_passages(

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from vectorstore.journal import ChangeJournal
 from vectorstore.protocols import Embedder
 from vectorstore.records import Passage, PassageMetadata, StoredPassage
 
@@ -89,6 +90,7 @@ class MemoryStore:
         self._dimension: int | None = None
         self._generation = ""
         self._sentences_complete = False
+        self.journal: ChangeJournal | None = None  # set by the index publisher
 
     def generation(self) -> str:
         return self._generation
@@ -112,6 +114,7 @@ class MemoryStore:
         ids = [p.chunk_id for p in passages]
         if len(set(ids)) != len(ids):
             raise ValueError("a chunk id appears twice in one upsert")
+        self._note(p.chunk_id for p in passages)
         matrix = np.asarray(vectors, dtype=np.float32)
         dim = int(matrix.shape[1])
         if self._dimension is not None and dim != self._dimension:
@@ -125,6 +128,7 @@ class MemoryStore:
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
+        self._note(ids)
         for chunk_id in ids:
             self._rows.pop(chunk_id, None)
         if ids:
@@ -134,6 +138,11 @@ class MemoryStore:
         ids = self.ids_where({"source": source})
         self.delete_ids(ids)
         return len(ids)
+
+    def _note(self, ids: Iterable[str]) -> None:
+        """Tell the change journal, if a publisher attached one, before writing."""
+        if self.journal is not None:
+            self.journal.note(ids)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -153,6 +162,9 @@ class MemoryStore:
 
     def get(self, ids: Sequence[str]) -> list[StoredPassage]:
         return [self._stored(i) for i in ids if i in self._rows]
+
+    def get_with_vectors(self, ids: Sequence[str]) -> list[tuple[StoredPassage, np.ndarray]]:
+        return [(self._stored(i), self._rows[i][2].copy()) for i in ids if i in self._rows]
 
     def iter_passages(
         self, where: dict[str, Any] | None = None, with_vectors: bool = False

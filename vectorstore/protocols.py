@@ -56,6 +56,9 @@ class PassageStore(Protocol):
 
     embedder: Embedder
     sentences: SentenceVectorStore
+    # where the store notes ids before it writes them (`vectorstore.journal`); the index
+    # publisher sets it, and a store without one makes every publish a full build
+    journal: Any
 
     def generation(self) -> str:
         """Changes whenever passages are written or deleted, by any client."""
@@ -76,6 +79,10 @@ class PassageStore(Protocol):
         ...
 
     def get(self, ids: Sequence[str]) -> list[StoredPassage]: ...
+
+    def get_with_vectors(self, ids: Sequence[str]) -> list[tuple[StoredPassage, np.ndarray]]:
+        """Passages and their vectors by id (what an index publish reads of a change)."""
+        ...
 
     def iter_passages(
         self, where: dict[str, Any] | None = None, with_vectors: bool = False

@@ -1,16 +1,20 @@
-"""One immutable, memory-mapped index snapshot of a store generation.
+"""One immutable index snapshot of a store generation: a list of segments and their deletions.
 
-A snapshot holds everything a question needs besides the query vector: the passages' vectors
-(for exact filtered dense search), the BM25 index, the filter columns, and the passages' texts
-and metadata. It is written once on the write side (`vectorstore.snapshot_build`) and never
-changed, so one snapshot object can be handed down through a whole answer, and readers in many
-processes share its pages through the page cache instead of each holding a copy.
+A snapshot holds everything a question needs besides the query vector, in immutable segments
+(`vectorstore.segment`): an ingest adds a small segment for the passages it wrote and a
+deletion list for the rows it replaced or removed, and a merge later folds small segments
+together (`vectorstore.snapshots`). Rows are numbered across the segments in order; deleted
+rows stay in their segment until a merge, so every mask and search leaves them out. Corpus
+statistics (BM25's document frequencies and mean length) are combined over the live rows of
+all segments at query time, so a passage scores the same in a snapshot of one segment or ten.
+
+A snapshot never changes once published, so one snapshot object can be handed down through a
+whole answer, and readers in many processes share its pages through the page cache.
 """
 
 from __future__ import annotations
 
 import json
-import mmap
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,21 +25,15 @@ from typing import Any
 import numpy as np
 
 from danish.analyzer import DanishAnalyzer, Decompounder
+from vectorstore import postings
 from vectorstore.errors import SnapshotError
 from vectorstore.filters import ResolvedFilters, SearchFilters, allowed_access, resolve
-from vectorstore.records import PassageMetadata, StoredPassage
+from vectorstore.records import StoredPassage
+from vectorstore.segment import FORMAT, TEXT_COLUMNS, Segment
 
-FORMAT = 2  # 2: sentence vectors stored as float16 (1: float32)
-READABLE = (1, 2)  # formats this release reads; an older one is republished by the next writer
-# vectors on disk; every score is computed in float32. Passage vectors stay float32: numpy
-# upcasts float16 one element at a time, which made dense search at 100k passages 4× slower
-# (bench/fp16_equivalence.py, README); sentence vectors are only looked up, a few dozen per
-# question, and are the larger table in a real store
-PASSAGE_DTYPE = np.float32
-SENTENCE_DTYPE = np.float16
-SCORE_BLOCK = 2048  # rows of float16 vectors upcast at a time (3 MiB, stays in the cache)
-TEXT_COLUMNS = ("access", "committee", "doc_type", "case_number", "source", "doc_id", "section")
-INT_COLUMNS = ("date_ordinal", "chunk_index", "page_start", "page_end")
+READABLE = (FORMAT,)  # an older snapshot is rebuilt by the next writer (`ensure_current`)
+SEGMENTS = "segments"  # the index folder's sub-folder of segments, shared by its snapshots
+RESCORE_MIN = 64  # dense search rescores at least this many int8 candidates exactly
 
 
 @dataclass
@@ -52,35 +50,17 @@ class Summary:
     per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class SentenceTable:
-    """The stored vectors of a snapshot's sentences, by `vectorstore.sentences.sentence_key`
-    (sorted keys, searched by bisection); also read alone by the next publish."""
-
-    def __init__(self, folder: Path) -> None:
-        self._keys = np.load(folder / "sentence_keys.npy", mmap_mode="r")
-        self._vectors = np.load(folder / "sentence_vectors.npy", mmap_mode="r")
-
-    def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
-        """Keys without a vector are left out (a store from before sentence vectors has none)."""
-        if not keys or not len(self._keys):
-            return {}
-        wanted = np.asarray([k.encode("ascii") for k in keys], dtype=self._keys.dtype)
-        pos = np.minimum(np.searchsorted(self._keys, wanted), len(self._keys) - 1)
-        hit = self._keys[pos] == wanted
-        return {
-            key: np.asarray(self._vectors[p], dtype=np.float32)  # float16 on disk: upcast
-            for key, p, ok in zip(keys, pos, hit, strict=True)
-            if ok
-        }
-
-
 class Snapshot:
-    """Read side of one snapshot folder; every file is opened (mapped) when it is loaded, so a
-    snapshot pruned from disk later keeps working for the questions still using it."""
+    """Read side of one snapshot folder; every segment is opened (mapped) when it is loaded,
+    so a snapshot pruned from disk later keeps working for the questions still using it.
+    `segments` are already open ones by name (the reader's previous snapshot's), reused."""
 
-    def __init__(self, folder: Path, analyzer: DanishAnalyzer | None = None) -> None:
-        import bm25s
-
+    def __init__(
+        self,
+        folder: Path,
+        analyzer: DanishAnalyzer | None = None,
+        segments: dict[str, Segment] | None = None,
+    ) -> None:
         self.folder = Path(folder)
         try:
             self.manifest = json.loads((self.folder / "manifest.json").read_text("utf-8"))
@@ -90,37 +70,35 @@ class Snapshot:
                     user_message="Søgeindekset er skrevet af en anden version af Referent; byg "
                     "det igen med `referent index`.",
                 )
-            self._values: dict[str, list[str]] = self.manifest["columns"]
-            self._codes = {n: self._load(f"col-{n}.npy") for n in TEXT_COLUMNS}
-            self._ints = {n: self._load(f"int-{n}.npy") for n in INT_COLUMNS}
-            self.vectors = self._load("vectors.npy")
-            self._ids = self._load("chunk_ids.npy")
-            self._id_order = self._load("id_order.npy")
-            self._sorted_ids = self._load("sorted_ids.npy")
-            self._offsets = self._load("offsets.npy")
-            self.doc_freq = self._load("doc_freq.npy")
-            self.sentences = SentenceTable(self.folder)
-            self.vocab: dict[str, int] = json.loads((self.folder / "vocab.json").read_text("utf-8"))
-            with (self.folder / "passages.jsonl").open("rb") as fh:
-                size = (self.folder / "passages.jsonl").stat().st_size
-                self._texts = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-            if size:
-                self._texts.madvise(mmap.MADV_RANDOM)  # a few passages per answer, scattered
-            self.bm25 = (
-                bm25s.BM25.load(str(self.folder / "bm25"), mmap=True, show_progress=False)
-                if len(self)
-                else None
-            )
-        except (OSError, ValueError, KeyError) as exc:
+            known = segments or {}
+            self.segments: list[Segment] = []
+            self.live: list[np.ndarray | None] = []  # per segment: live rows, None when all
+            for entry in self.manifest["segments"]:
+                name = entry["name"]
+                segment = known.get(name) or Segment(self.folder.parent / SEGMENTS / name)
+                self.segments.append(segment)
+                live = None
+                if entry.get("deleted"):
+                    live = np.ones(len(segment), dtype=bool)
+                    live[np.load(self.folder / f"deleted-{name}.npy")] = False
+                self.live.append(live)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise SnapshotError(f"Cannot read the index snapshot {folder}: {exc}") from exc
+        self.starts = [0]
+        for segment in self.segments:
+            self.starts.append(self.starts[-1] + len(segment))
+        self.n_rows = self.starts[-1]
+        self._live_count = sum(
+            len(s) if live is None else int(live.sum())
+            for s, live in zip(self.segments, self.live, strict=True)
+        )
         self.analyzer = analyzer or DanishAnalyzer()
         parts = self.manifest.get("compound_parts")
         self.decompounder = Decompounder(self.analyzer, set(parts)) if parts is not None else None
         self._summaries: dict[str, Summary] = {}
         self._codebooks: dict[str, dict[str, int]] = {}
-
-    def _load(self, name: str) -> np.ndarray:
-        return np.load(self.folder / name, mmap_mode="r")
+        self._codes: dict[str, np.ndarray] = {}
+        self._ints: dict[str, np.ndarray] = {}
 
     # -- identity -----------------------------------------------------------------------------
 
@@ -134,31 +112,77 @@ class Snapshot:
         return str(self.manifest["store_generation"])
 
     def __len__(self) -> int:
-        return int(self.manifest["passages"])
+        """Live passages (masks are `n_rows` long: deleted rows keep their place)."""
+        return self._live_count
+
+    @cached_property
+    def live_mask(self) -> np.ndarray | None:
+        """Which rows are live, across segments; None when none is deleted."""
+        if all(live is None for live in self.live):
+            return None
+        return np.concatenate([
+            np.ones(len(s), dtype=bool) if live is None else live
+            for s, live in zip(self.segments, self.live, strict=True)
+        ])  # fmt: skip
+
+    def _only_live(self, mask: np.ndarray) -> np.ndarray:
+        return mask if self.live_mask is None else mask & self.live_mask
 
     # -- columns (the `vectorstore.filters.Columns` protocol) ---------------------------------
+
+    @cached_property
+    def _values(self) -> dict[str, list[str]]:
+        if len(self.segments) == 1:
+            return self.segments[0].values
+        merged = {}
+        for name in TEXT_COLUMNS:
+            merged[name] = list(dict.fromkeys(v for s in self.segments for v in s.values[name]))
+        return merged
 
     def values(self, name: str) -> list[str]:
         return self._values[name]
 
-    def isin(self, name: str, values: list[str]) -> np.ndarray:
-        index = self._codebooks.get(name)
-        if index is None:  # value → code, made once per column (the snapshot never changes)
-            index = self._codebooks[name] = {v: i for i, v in enumerate(self._values[name])}
-        codes = [index[v] for v in values if v in index]
-        return np.isin(self._codes[name], np.asarray(codes, dtype=np.int32))
-
-    def ints(self, name: str) -> np.ndarray:
-        return self._ints[name]
-
     def codes(self, name: str) -> np.ndarray:
         """A text column's dictionary codes, one per row (`values(name)[code]` is the text):
         for grouping rows by a column without making its strings."""
+        if name not in self._codes:
+            if len(self.segments) == 1:
+                self._codes[name] = self.segments[0].codes[name]
+            else:
+                index = self._codebook(name)
+                parts = []
+                for s in self.segments:
+                    remap = np.asarray([index[v] for v in s.values[name]], dtype=np.int32)
+                    local = np.asarray(s.codes[name])
+                    parts.append(remap[local] if len(local) else local.astype(np.int32))
+                self._codes[name] = np.concatenate(parts) if parts else np.zeros(0, np.int32)
         return self._codes[name]
+
+    def _codebook(self, name: str) -> dict[str, int]:
+        index = self._codebooks.get(name)
+        if index is None:  # value → code, made once per column (the snapshot never changes)
+            index = self._codebooks[name] = {v: i for i, v in enumerate(self._values[name])}
+        return index
+
+    def isin(self, name: str, values: list[str]) -> np.ndarray:
+        """Live rows whose `name` is one of `values`."""
+        index = self._codebook(name)
+        codes = [index[v] for v in values if v in index]
+        return self._only_live(np.isin(self.codes(name), np.asarray(codes, dtype=np.int32)))
+
+    def ints(self, name: str) -> np.ndarray:
+        if name not in self._ints:
+            parts = [s.ints[name] for s in self.segments]
+            self._ints[name] = (
+                parts[0]
+                if len(parts) == 1
+                else (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32))
+            )
+        return self._ints[name]
 
     def column(self, name: str, rows: np.ndarray) -> np.ndarray:
         """A text column's values at these rows."""
-        return np.asarray(self._values[name], dtype=object)[self._codes[name][rows]]
+        return np.asarray(self._values[name], dtype=object)[self.codes(name)[rows]]
 
     @cached_property
     def committees(self) -> list[str]:
@@ -178,110 +202,163 @@ class Snapshot:
     def tokenize(self, text: str) -> list[str]:
         return self.decompounder(text) if self.decompounder else self.analyzer(text)
 
+    @cached_property
+    def _lexical(self) -> tuple[list, postings.LexicalStats]:
+        parts = [(s.postings, live) for s, live in zip(self.segments, self.live, strict=True)]
+        return parts, postings.stats(parts)
+
+    def doc_freq(self, token: str) -> int:
+        """Live passages holding the token, over all segments."""
+        df = 0
+        for posting, live in self._lexical[0]:
+            rows, _ = posting.posting(token)
+            df += int(live[rows].sum()) if live is not None else len(rows)
+        return df
+
     def idf(self, token: str) -> float:
-        """Inverse document frequency; unknown tokens weigh like the rarest."""
-        n = len(self)
-        tid = self.vocab.get(token)
-        df = int(self.doc_freq[tid]) if tid is not None and tid < len(self.doc_freq) else 0
-        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        """Inverse document frequency over the live rows; unknown tokens weigh like the
+        rarest."""
+        return postings.idf(self._lexical[1].n, self.doc_freq(token))
 
     # -- passages -------------------------------------------------------------------------------
 
+    def _locate(self, row: int) -> tuple[Segment, int]:
+        i = int(np.searchsorted(self.starts, row, side="right")) - 1
+        return self.segments[i], row - self.starts[i]
+
     def chunk_id(self, row: int) -> str:
-        return self._ids[row].decode("ascii")
+        segment, local = self._locate(row)
+        return segment.chunk_id(local)
 
     def rows(self, chunk_ids: list[str]) -> list[int]:
-        """Rows of these ids, in the order asked; unknown ids are left out."""
-        width = self._ids.dtype.itemsize
-        # an id longer than any stored one is unknown (numpy would cut it to a stored prefix)
-        known = [c.encode("ascii", "replace") for c in chunk_ids if len(c) <= width]
-        if not known or not len(self):
+        """Live rows of these ids, in the order asked; unknown ids are left out."""
+        if not chunk_ids or not self.n_rows:
             return []
-        wanted = np.asarray(known, dtype=self._ids.dtype)
-        order = self._id_order
-        pos = np.minimum(np.searchsorted(self._sorted_ids, wanted), len(order) - 1)
-        rows = order[pos]
-        return [int(r) for r, w in zip(rows, wanted, strict=True) if self._ids[r] == w]
+        found = np.full(len(chunk_ids), -1, dtype=np.int64)
+        for segment, live, start in zip(self.segments, self.live, self.starts[:-1], strict=True):
+            width = segment.ids.dtype.itemsize
+            if not len(segment):
+                continue
+            # an id longer than any stored one is unknown (numpy would cut it to a stored prefix)
+            fits = [i for i, c in enumerate(chunk_ids) if len(c) <= width]
+            if not fits:
+                continue
+            wanted = np.asarray(
+                [chunk_ids[i].encode("ascii", "replace") for i in fits], dtype=segment.ids.dtype
+            )
+            local = segment.rows(wanted)
+            ok = local >= 0
+            if live is not None:
+                ok &= live[np.maximum(local, 0)]
+            at = np.asarray(fits)[ok]
+            found[at] = local[ok] + start
+        return [int(r) for r in found if r >= 0]
 
     def get(self, chunk_ids: list[str]) -> list[StoredPassage]:
         """Passages by id, in the order asked; unknown ids are left out."""
         return [self.passage(row) for row in self.rows(chunk_ids)]
 
     def passage(self, row: int) -> StoredPassage:
-        start, end = int(self._offsets[row]), int(self._offsets[row + 1])
-        record = json.loads(self._texts[start:end])
-        return StoredPassage(
-            self.chunk_id(row), record["text"], PassageMetadata.from_chroma(record["meta"])
-        )
+        segment, local = self._locate(row)
+        return segment.passage(local)
+
+    def vector(self, row: int) -> np.ndarray:
+        """The row's stored vector, in full precision."""
+        segment, local = self._locate(row)
+        return np.asarray(segment.exact[local], dtype=np.float32)
 
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
-        return self.sentences.vectors(keys)
+        """Stored vectors of these sentence keys, from the newest segment that has each."""
+        found: dict[str, np.ndarray] = {}
+        for segment in reversed(self.segments):
+            missing = [k for k in keys if k not in found]
+            if not missing:
+                break
+            found.update(segment.sentences.vectors(missing))
+        return found
 
     def select(self, mask: np.ndarray) -> list[str]:
-        return [self.chunk_id(int(i)) for i in np.flatnonzero(mask)]
+        return [self.chunk_id(int(i)) for i in np.flatnonzero(self._only_live(mask))]
 
     # -- search ---------------------------------------------------------------------------------
+
+    def approximate_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Every row's product with `vector` from the int8 scan vectors (within ~0.002)."""
+        query = np.asarray(vector, dtype=np.float32)
+        out = np.empty(self.n_rows, dtype=np.float32)
+        for segment, start in zip(self.segments, self.starts[:-1], strict=True):
+            if len(segment):
+                segment.approximate_scores(query, out[start : start + len(segment)])
+        return out
+
+    def exact_scores(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The float32 products of these rows with `vector`, as a full-precision index gives."""
+        query = np.asarray(vector, dtype=np.float32)
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=np.float32)
+        which = np.searchsorted(self.starts, rows, side="right") - 1
+        for i in np.unique(which):
+            at = which == i
+            out[at] = self.segments[i].exact_scores(query, rows[at] - self.starts[i])
+        return out
 
     def dense_search(
         self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
     ) -> list[tuple[str, float]]:
-        """(chunk_id, cosine) best first among the rows `mask` allows: exact search, one product
-        over the mapped vectors (normalised, so the product is the cosine)."""
+        """(chunk_id, cosine) best first among the live rows `mask` allows: exact search. The
+        int8 scan picks the candidates (2k, at least 64), which are then scored in float32:
+        the scan is off by at most ~0.002, far less than the gap between the k-th and the
+        last candidate, so the result is the exact top k."""
         if not len(self) or k <= 0:
             return []
-        scores = self.scores(vector)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-        k = min(k, int(np.isfinite(scores).sum()))
+        scores = self.approximate_scores(vector)
+        allowed = self._only_live(mask) if mask is not None else self.live_mask
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        valid = int(np.isfinite(scores).sum())
+        k = min(k, valid)
         if k <= 0:
             return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [(self.chunk_id(int(i)), float(scores[i])) for i in top]
-
-    def scores(self, vector: np.ndarray) -> np.ndarray:
-        """Every row's product with `vector`, in float32. Float16 vectors are upcast a block at
-        a time (numpy has no fast float16 product, and a whole float32 copy would undo the
-        halved memory); the products are then exact float32 ones of the stored vectors."""
-        query = np.asarray(vector, dtype=np.float32)
-        if self.vectors.dtype == np.float32:  # a format-1 snapshot
-            return self.vectors @ query
-        n = len(self.vectors)
-        out = np.empty(n, dtype=np.float32)
-        block = np.empty((min(SCORE_BLOCK, n), self.vectors.shape[1]), dtype=np.float32)
-        for start in range(0, n, SCORE_BLOCK):
-            end = min(n, start + SCORE_BLOCK)
-            rows = block[: end - start]
-            np.copyto(rows, self.vectors[start:end], casting="same_kind")
-            np.matmul(rows, query, out=out[start:end])
-        return out
+        n = min(valid, max(2 * k, RESCORE_MIN))
+        candidates = np.argpartition(-scores, n - 1)[:n]
+        exact = self.exact_scores(vector, candidates)
+        ranked = sorted(
+            ((self.chunk_id(int(r)), float(s)) for r, s in zip(candidates, exact, strict=True)),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
+        return ranked[:k]
 
     def bm25_search(
         self, query: str, k: int, mask: np.ndarray | None = None
     ) -> list[tuple[str, float]]:
-        """(chunk_id, BM25 score) best first; only rows `mask` allows, only score > 0."""
-        if self.bm25 is None or k <= 0:
+        """(chunk_id, BM25 score) best first; only live rows `mask` allows, only score > 0."""
+        if not len(self) or k <= 0:
             return []
-        from bm25s.tokenization import Tokenized
-
-        tokens = [self.vocab[t] for t in self.tokenize(query) if t in self.vocab]
+        tokens = self.tokenize(query)
         if not tokens:
             return []
-        k = min(k, int(mask.sum()) if mask is not None else len(self))
-        if k == 0:
+        parts, corpus = self._lexical
+        scores = postings.scores(tokens, parts, self.starts[:-1], self.n_rows, corpus)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        positive = int((scores > 0).sum())
+        k = min(k, positive)
+        if k <= 0:
             return []
-        docs, scores = self.bm25.retrieve(
-            Tokenized(ids=[tokens], vocab=self.vocab),
-            k=k,
-            show_progress=False,
-            weight_mask=mask.astype(np.float32) if mask is not None else None,
-            n_threads=1,
+        return self._best(scores, k)
+
+    def _best(self, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k best rows as (chunk_id, score), ties broken by chunk id: the order does not
+        depend on which segment or row a passage lives in."""
+        top = np.argpartition(-scores, k - 1)[:k]
+        kth = scores[top].min()
+        sure = np.flatnonzero(scores > kth)
+        tied = sorted(
+            (self.chunk_id(int(r)), float(scores[r])) for r in np.flatnonzero(scores == kth)
         )
-        return [
-            (self.chunk_id(int(d)), float(s))
-            for d, s in zip(docs[0], scores[0], strict=True)
-            if s > 0
-        ]
+        best = [(self.chunk_id(int(r)), float(scores[r])) for r in sure]
+        best += tied[: k - len(best)]
+        return sorted(best, key=lambda pair: (-pair[1], pair[0]))
 
     # -- summaries ------------------------------------------------------------------------------
 
@@ -300,7 +377,7 @@ class Snapshot:
         doc_id = self.column("doc_id", rows)
         committee = self.column("committee", rows)
         doc_type = self.column("doc_type", rows)
-        ordinals = np.asarray(self._ints["date_ordinal"][rows])
+        ordinals = np.asarray(self.ints("date_ordinal")[rows])
         dated = ordinals[ordinals > 0]
         docs = Counter(str(c) for c in dict(zip(doc_id, committee, strict=True)).values() if c)
         per_source: dict[str, dict[str, Any]] = {}
@@ -332,8 +409,8 @@ class Snapshot:
         whole page, so one closed passage on it keeps the image hidden)."""
         on_page = (
             self.isin("source", [source])
-            & (self._ints["page_start"] <= page)
-            & (self._ints["page_end"] >= page)
+            & (self.ints("page_start") <= page)
+            & (self.ints("page_end") >= page)
         )
         if not on_page.any():
             return False

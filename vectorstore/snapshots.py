@@ -3,24 +3,34 @@
 Layout of the index folder:
 
     .lock            a file lock: one writer at a time, across processes
-    .tmp-<pid>-<id>  a snapshot being written (its own folder per writer)
-    <name>/          complete snapshots, named so that newer sort later
+    changes.log      ids the store changed since the current snapshot (`vectorstore.journal`)
+    segments/<name>/ immutable segments (`vectorstore.segment`), shared by snapshots
+    .tmp-<pid>-<id>  a segment or snapshot being written (its own folder per writer)
+    <name>/          complete snapshots (a manifest naming segments, and deletion lists),
+                     named so that newer sort later
     CURRENT          the name of the snapshot in use, replaced atomically
 
-A writer builds a snapshot in its own temporary folder, fsyncs it, renames it into place and
-only then replaces CURRENT (write, fsync, rename). A reader follows CURRENT: it sees the old
-snapshot or the new one, never a half-written one, and a writer killed at any point leaves the
-last published snapshot in use. Readers never build; they only load what a writer published.
+A writer writes segments and a snapshot in temporary folders, fsyncs them, renames them into
+place and only then replaces CURRENT (write, fsync, rename). A reader follows CURRENT: it sees
+the old snapshot or the new one, never a half-written one, and a writer killed at any point
+leaves the last published snapshot in use. Readers never build; they only load what a writer
+published.
+
+After an ingest, a publish reads back only the passages the journal names and adds them as a
+small segment, with deletion lists for the rows they replace (seconds at any store size). When
+small segments or deleted rows pass a threshold (`merge_plan`), a merge folds segments into one
+(numpy copies, no text analysed again) and publishes, in the background under the writer lock;
+readers never wait for it. `referent index` (`publish`) builds one segment from the whole store.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,13 +40,28 @@ import numpy as np
 from danish.analyzer import DanishAnalyzer
 from vectorstore import writer_lock
 from vectorstore.errors import IndexMissingError, SnapshotError, WriterBusyError
+from vectorstore.journal import ChangeJournal
 from vectorstore.protocols import PassageStore
-from vectorstore.snapshot import FORMAT, SentenceTable, Snapshot
-from vectorstore.snapshot_build import fsync_path, write_snapshot, write_synced
+from vectorstore.segment import FORMAT
+from vectorstore.segment_write import merge_segments, write_segment
+from vectorstore.snapshot import SEGMENTS, Snapshot
+from vectorstore.snapshot_build import (
+    FullTokenizer,
+    fsync_path,
+    new_name,
+    write_manifest,
+    write_synced,
+)
 from vectorstore.writer_lock import OnWait
+
+log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 KEEP = 3  # published snapshots kept on disk (readers still on an older one keep its mapping)
+MAX_SMALL = 10  # segments after the first before they are merged into one
+SMALL_SHARE = 0.25  # ... or when they hold this share of the first segment's rows
+DELETED_SHARE = 0.2  # deleted rows (of all rows) before everything is merged
+FULL_SHARE = 0.5  # a journal naming this share of the passages: build from scratch instead
 
 
 def current_name(root: Path) -> str | None:
@@ -44,6 +69,27 @@ def current_name(root: Path) -> str | None:
         return (root / CURRENT).read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
+
+
+def merge_plan(manifest: dict) -> tuple[int, int] | None:
+    """The run of segments [start, end) a merge should fold into one, or None.
+
+    Everything when deleted rows pass DELETED_SHARE of all rows, or the small segments (all
+    after the first) together pass SMALL_SHARE of the first; only the small ones when there
+    are more than MAX_SMALL of them (the first, large one is then not rewritten)."""
+    segments = manifest.get("segments", [])
+    if len(segments) < 2 and not any(s["deleted"] for s in segments):
+        return None
+    rows = sum(s["rows"] for s in segments)
+    deleted = sum(s["deleted"] for s in segments)
+    small = sum(s["rows"] for s in segments[1:])
+    if rows and deleted / rows > DELETED_SHARE:
+        return (0, len(segments))
+    if len(segments) > 1 and small > SMALL_SHARE * max(1, segments[0]["rows"]):
+        return (0, len(segments))
+    if len(segments) - 1 > MAX_SMALL:
+        return (1, len(segments))
+    return None
 
 
 class SnapshotPublisher:
@@ -71,6 +117,16 @@ class SnapshotPublisher:
         self._depth = 0
         self._fh = None
         self.published = 0
+        self.merger: threading.Thread | None = None  # the last background merge
+        # the store notes the ids it writes here, for the next publish (`update`); a store
+        # already noting for another index folder keeps doing so, and this one builds whole
+        self.journal = ChangeJournal(self.root) if hasattr(store, "journal") else None
+        if self.journal is not None:
+            theirs = store.journal
+            if theirs is None or theirs.path == self.journal.path:
+                store.journal = self.journal
+            else:
+                self.journal = None
 
     # -- the writer lock ------------------------------------------------------------------------
 
@@ -127,8 +183,8 @@ class SnapshotPublisher:
             manifest = _manifest(self.root / name)
         except (OSError, ValueError):
             return True
-        # a snapshot of an older format (float32 vectors) is rebuilt once in the current one
-        return manifest.get("format", 0) < FORMAT or str(manifest.get("store_generation")) != str(
+        # a snapshot of an older format is rebuilt once in the current one
+        return manifest.get("format", 0) != FORMAT or str(manifest.get("store_generation")) != str(
             self.store.generation()
         )
 
@@ -136,7 +192,7 @@ class SnapshotPublisher:
         with self.locked():
             if not self.is_stale():
                 return False
-            self.publish()
+            self.update()
             return True
 
     def ensure_current(self) -> bool:
@@ -148,62 +204,196 @@ class SnapshotPublisher:
             return bool(held) and self.publish_if_stale()
 
     def publish(self) -> str:
-        """Build a snapshot of the store as it is now and make it the current one."""
+        """Build a snapshot of the store as it is now, in one segment, and make it current."""
         with self.locked():
             generation = self.store.generation()
-            tmp = self.root / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            try:
-                write_snapshot(
+            tokenizer = FullTokenizer(_analyzer(), self.decompound)
+            segment = self._write_segment(
+                lambda folder: write_segment(
                     self.store.iter_passages(with_vectors=True),
-                    tmp,
-                    generation,
-                    {"model_id": self.store.embedder.model_id},
-                    self.decompound,
-                    _analyzer(),
-                    self._sentence_lookup(),
+                    folder,
+                    tokenizer,
+                    self._sentence_lookup(self._current()),
+                    dimension=self.store.embedder.dimension,
                 )
-                name = f"{time.time_ns():020d}-{generation[:12] or 'empty'}"
-                tmp.rename(self.root / name)
-                fsync_path(self.root)
-                pointer = self.root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
-                write_synced(pointer, name)
-                os.replace(pointer, self.root / CURRENT)
-                fsync_path(self.root)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-            self.published += 1
-            self._prune(name)
+            )
+            name = self._publish_manifest(generation, [segment], tokenizer.parts)
+            self._clear_journal()
             return name
 
-    def _sentence_lookup(self):
+    def update(self) -> str:
+        """Publish what changed since the current snapshot: the passages the journal names,
+        read back from the store into a new segment, with deletion lists for the rows they
+        replace. A full build when that cannot be known (no snapshot of this format, or a store
+        written without the journal) or is no cheaper (the journal names most passages)."""
+        with self.locked():
+            current = self._current()
+            changed = self.journal.ids() if self.journal is not None else []
+            if current is None or not changed or len(changed) > FULL_SHARE * max(len(current), 1):
+                return self.publish()
+            generation = self.store.generation()
+            present = self.store.get_with_vectors(changed)
+            entries = [
+                (s.name, len(s), _deleted(live)) for s, live in zip(
+                    current.segments, current.live, strict=True)
+            ]  # fmt: skip
+            for row in current.rows(changed):  # every live row of a changed id goes
+                i = int(np.searchsorted(current.starts, row, side="right")) - 1
+                name, rows, deleted = entries[i]
+                local = np.asarray([row - current.starts[i]], dtype=np.int64)
+                entries[i] = (name, rows, local if deleted is None else np.union1d(deleted, local))
+            if present:
+                parts = current.manifest.get("compound_parts")
+                entries.append(self._write_segment(
+                    lambda folder: write_segment(
+                        present, folder, lambda _texts: current.tokenize,
+                        self._sentence_lookup(current), dimension=self.store.embedder.dimension,
+                    )
+                ))  # fmt: skip
+            else:
+                parts = current.manifest.get("compound_parts")
+            name = self._publish_manifest(generation, entries, parts)
+            self._clear_journal()
+            return name
+
+    def merge_due(self) -> bool:
+        current = current_name(self.root)
+        if current is None:
+            return False
+        try:
+            return merge_plan(_manifest(self.root / current)) is not None
+        except (OSError, ValueError, KeyError):
+            return False
+
+    def merge(self, everything: bool = False) -> str | None:
+        """Fold the segments `merge_plan` names (`everything`: all of them, dropping deleted
+        rows) into one and publish; None when there is nothing to merge."""
+        with self.locked():
+            current = self._current()
+            if current is None:
+                return None
+            plan = (0, len(current.segments)) if everything else merge_plan(current.manifest)
+            whole = len(current.segments) < 2 and current.live_mask is None
+            if plan is None or (everything and whole):
+                return None
+            start, end = plan
+            entries = [
+                (s.name, len(s), _deleted(live)) for s, live in zip(
+                    current.segments, current.live, strict=True)
+            ]  # fmt: skip
+            parts = list(zip(current.segments[start:end], current.live[start:end], strict=True))
+            merged = self._write_segment(lambda folder: merge_segments(parts, folder))
+            entries[start:end] = [merged]
+            return self._publish_manifest(
+                current.store_generation, entries, current.manifest.get("compound_parts")
+            )
+
+    def merge_soon(self) -> threading.Thread | None:
+        """Merge in a background thread when a merge is due: it waits for the writer lock (the
+        caller's ingest still holds it), merges and publishes; readers go on meanwhile. A
+        failed merge is logged and left for the next ingest (the published snapshot stays)."""
+        if not self.merge_due():
+            return None
+
+        def run() -> None:
+            try:
+                self.merge()
+            except Exception:  # a merge is an optimisation; never fatal
+                log.exception("Merging index segments in %s failed", self.root)
+
+        self.merger = threading.Thread(target=run, name="referent-merge")
+        self.merger.start()
+        return self.merger
+
+    # -- the steps --------------------------------------------------------------------------------
+
+    def _current(self) -> Snapshot | None:
+        name = current_name(self.root)
+        if name is None:
+            return None
+        try:
+            snapshot = Snapshot(self.root / name, _analyzer())
+        except SnapshotError:
+            return None  # another format, or damaged: the caller builds from scratch
+        if snapshot.manifest.get("identity", {}).get("model_id") != self.store.embedder.model_id:
+            return None
+        return snapshot
+
+    def _write_segment(self, write) -> tuple[str, int, None]:
+        """Run `write(folder)` into a temporary folder and rename it into the segments."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            rows = write(tmp)
+            name = new_name()
+            (self.root / SEGMENTS).mkdir(exist_ok=True)
+            tmp.rename(self.root / SEGMENTS / name)
+            fsync_path(self.root / SEGMENTS)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return name, rows, None
+
+    def _publish_manifest(self, generation: str, entries, compound_parts) -> str:
+        tmp = self.root / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            identity = {"model_id": self.store.embedder.model_id}
+            write_manifest(tmp, generation, identity, entries, compound_parts)
+            name = new_name(generation[:12] or "empty")
+            tmp.rename(self.root / name)
+            fsync_path(self.root)
+            pointer = self.root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
+            write_synced(pointer, name)
+            os.replace(pointer, self.root / CURRENT)
+            fsync_path(self.root)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.published += 1
+        self._prune(name)
+        return name
+
+    def _clear_journal(self) -> None:
+        """The current snapshot holds every change noted: the journal starts over."""
+        if self.journal is not None:
+            self.journal.clear()
+
+    def _sentence_lookup(self, current: Snapshot | None):
         """Sentence vectors from the snapshot in use where it has them (most sentences are
         unchanged between generations), the rest from the store; None when the store has
         none (a store from before sentence vectors)."""
         if not self.store.sentences.count():
             return None
-        previous = None
-        name = current_name(self.root)
-        if name is not None:
-            with contextlib.suppress(OSError, ValueError):
-                previous = SentenceTable(self.root / name)
 
         def lookup(keys: list[str]) -> dict[str, np.ndarray]:
-            found = previous.vectors(keys) if previous is not None else {}
+            found = current.sentence_vectors(keys) if current is not None else {}
             found.update(self.store.sentences.vectors([k for k in keys if k not in found]))
             return found
 
         return lookup
 
     def _prune(self, current: str) -> None:
-        """Older snapshots beyond `keep`, and temporary folders of writers that died."""
+        """Older snapshots beyond `keep`, segments none of the kept ones names, and temporary
+        folders of writers that died (we hold the lock: no live writer owns them)."""
         names = sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name[0].isdigit())
-        for name in names[: -self.keep]:
-            if name != current:
+        kept = set(names[-self.keep :]) | {current}
+        for name in names:
+            if name not in kept:
                 shutil.rmtree(self.root / name, ignore_errors=True)
+        used: set[str] = set()
+        for name in kept:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                used |= {s["name"] for s in _manifest(self.root / name).get("segments", [])}
+        if (self.root / SEGMENTS).is_dir():
+            for segment in (self.root / SEGMENTS).iterdir():
+                if segment.name not in used:
+                    shutil.rmtree(segment, ignore_errors=True)
         for tmp in self.root.glob(".tmp-*"):
-            shutil.rmtree(tmp, ignore_errors=True)  # we hold the lock: no live writer owns it
+            shutil.rmtree(tmp, ignore_errors=True)
         for pointer in self.root.glob(f".{CURRENT}-*"):
             pointer.unlink(missing_ok=True)
+
+
+def _deleted(live: np.ndarray | None) -> np.ndarray | None:
+    return None if live is None else np.flatnonzero(~live)
 
 
 def _manifest(folder: Path) -> dict:
@@ -240,7 +430,10 @@ class SnapshotReader:
         with self._lock:
             if self._snapshot is None or self._snapshot.name != name:
                 try:
-                    self._snapshot = Snapshot(self.root / name, _analyzer())
+                    known = (
+                        {seg.name: seg for seg in self._snapshot.segments} if self._snapshot else {}
+                    )  # segments both snapshots name are mapped once
+                    self._snapshot = Snapshot(self.root / name, _analyzer(), known)
                 except SnapshotError:
                     if self._snapshot is None:
                         raise

@@ -1,19 +1,22 @@
-"""Float16 against float32 snapshot vectors: the same retrieval and the same answers?
+"""Compact against float32 vectors: the same retrieval and the same answers?
 
-Copies a store into a temporary folder, publishes two snapshots of it side by side — one as the
-release before wrote them (format 1, float32 vectors) and one as this release does (float16) —
-and runs the dev questions through the retriever and the assistant (as `ui.factory` builds
-them) over each, question by question: recall@10, each question's first gold rank, whether the
-top 10 are the same passages in the same order, and whether the answer (confidence, direct
+Copies a store into a temporary folder, publishes its snapshot as this release does (passage
+vectors scanned as int8 with a scale per row and the best candidates rescored in float32;
+sentence vectors stored as float16), and runs the dev questions through the retriever and the
+assistant (as `ui.factory` builds them) twice over it: as shipped, and with every vector read in
+float32 — a float32 scan of every passage, and sentence vectors from the store (float32) — as
+the releases before scored them. Question by question: recall@10, the first gold rank, whether
+the top 10 are the same passages in the same order, and whether the answer (confidence, direct
 answer, text) is the same. The store given is only read.
 
 Usage:
-  python bench/fp16_equivalence.py --store STORE [--questions dev-questions.jsonl]
+  python bench/compact_vectors.py --store STORE [--questions dev-questions.jsonl]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -28,23 +31,27 @@ sys.path.insert(0, str(ROOT))
 QUESTIONS = ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
 
 
-HALF_PASSAGES = False  # --half-passages: measure passage vectors in float16 too
+@contextlib.contextmanager
+def float32_everywhere(store):
+    """Score as the releases before: every passage's float32 product, float32 sentence
+    vectors (the store's own)."""
+    from vectorstore.snapshot import Snapshot
 
+    def exact(self, vector):
+        query = np.asarray(vector, dtype=np.float32)
+        parts = [np.asarray(s.exact, dtype=np.float32) @ query for s in self.segments]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
-def publish(store, root: Path, float32: bool) -> str:
-    from vectorstore import snapshot_build
-    from vectorstore.snapshots import SnapshotPublisher
+    def sentences(self, keys):
+        found = store.sentences.vectors(keys)
+        return {k: np.asarray(v, dtype=np.float32) for k, v in found.items()}
 
-    saved = snapshot_build.FORMAT, snapshot_build.SENTENCE_DTYPE, snapshot_build.PASSAGE_DTYPE
-    if float32:  # exactly what the previous release wrote: format 1, float32 vectors
-        snapshot_build.FORMAT, snapshot_build.SENTENCE_DTYPE = 1, np.float32
-    elif HALF_PASSAGES:  # the variant measured and not shipped: passage vectors float16 too
-        snapshot_build.PASSAGE_DTYPE = np.float16
+    saved = Snapshot.approximate_scores, Snapshot.sentence_vectors
+    Snapshot.approximate_scores, Snapshot.sentence_vectors = exact, sentences
     try:
-        return SnapshotPublisher(store, root).publish()
+        yield
     finally:
-        (snapshot_build.FORMAT, snapshot_build.SENTENCE_DTYPE,
-         snapshot_build.PASSAGE_DTYPE) = saved  # fmt: skip
+        Snapshot.approximate_scores, Snapshot.sentence_vectors = saved
 
 
 def run(settings, store, root: Path, questions) -> dict:
@@ -70,7 +77,6 @@ def run(settings, store, root: Path, questions) -> dict:
         "rank": {r.question.id: r.first_hit_rank for r in report.results},
         "top": {r.question.id: [h.chunk_id for h in r.top[:10]] for r in report.results},
         "answers": answers,
-        "vectors": str(retriever.searcher.snapshots.current().vectors.dtype),
     }
 
 
@@ -79,15 +85,11 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--keep", type=Path, help="copy the store here (kept) instead of a temp")
-    parser.add_argument(
-        "--half-passages", action="store_true", help="passage vectors in float16 too (not shipped)"
-    )
     args = parser.parse_args()
-    global HALF_PASSAGES
-    HALF_PASSAGES = args.half_passages
     from assistant.evaluate import load_questions
     from ui.config import load_settings
     from ui.factory import build_store
+    from vectorstore.snapshots import SnapshotPublisher
 
     questions = load_questions(args.questions)
     with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
@@ -95,20 +97,25 @@ def main() -> None:
         shutil.copytree(args.store, copy, symlinks=True)
         settings = load_settings(store_dir=copy)
         store = build_store(settings, create=False)
+        root = Path(tmp) / "index"
+        t0 = time.perf_counter()
+        SnapshotPublisher(store, root).publish()
+        published = time.perf_counter() - t0
+        sizes = {p.name: p.stat().st_size for p in root.rglob("*.npy")}
+        print(
+            f"published in {published:.0f} s; passage vectors: int8 "
+            f"{sizes.get('vectors-int8.npy', 0) / 2**20:.0f} MiB scanned, float32 "
+            f"{sizes.get('vectors.npy', 0) / 2**20:.0f} MiB read for the best candidates; "
+            f"sentence vectors float16 {sizes.get('sentence_vectors.npy', 0) / 2**20:.0f} MiB"
+        )
         results = {}
-        for label, float32 in (("fp32", True), ("fp16", False)):
-            root = Path(tmp) / f"index-{label}"
-            t0 = time.perf_counter()
-            publish(store, root, float32)
-            published = time.perf_counter() - t0
-            size = sum(f.stat().st_size for f in root.rglob("*vectors.npy"))
-            results[label] = run(settings, store, root, questions)
-            r = results[label]
-            print(f"{label}: published in {published:.0f} s, vectors {r['vectors']} "
-                  f"({size / 2**20:.0f} MiB of passage + sentence vectors); "
-                  f"recall@10 {r['recall@10']:.3f}, recall@1 {r['recall@1']:.3f}, "
+        with float32_everywhere(store):
+            results["fp32"] = run(settings, store, root, questions)
+        results["compact"] = run(settings, store, root, questions)
+        for label, r in results.items():
+            print(f"{label}: recall@10 {r['recall@10']:.3f}, recall@1 {r['recall@1']:.3f}, "
                   f"MRR {r['mrr']:.3f}")  # fmt: skip
-    a, b = results["fp32"], results["fp16"]
+    a, b = results["fp32"], results["compact"]
     ids = [q.id for q in questions]
     same_rank = [i for i in ids if a["rank"][i] == b["rank"][i]]
     same_top = [i for i in ids if a["top"][i] == b["top"][i]]
@@ -116,7 +123,7 @@ def main() -> None:
     same_answer = [i for i in ids if a["answers"][i][:2] == b["answers"][i][:2]]
     same_all = [i for i in ids if a["answers"][i] == b["answers"][i]]
     n = len(ids)
-    print(f"\nrecall@10 fp32 {a['recall@10']:.3f} → fp16 {b['recall@10']:.3f} "
+    print(f"\nrecall@10 fp32 {a['recall@10']:.3f} → compact {b['recall@10']:.3f} "
           f"(difference {b['recall@10'] - a['recall@10']:+.3f}; allowed ±0.005)")  # fmt: skip
     print(f"first gold rank the same: {len(same_rank)}/{n}")
     print(f"top 10 the same passages in the same order: {len(same_top)}/{n} "

@@ -1,0 +1,145 @@
+"""One immutable segment of an index snapshot: the read side.
+
+A segment holds a set of passages with everything a question needs besides the query vector:
+their vectors (int8 with a per-row scale for the scan, float32 for rescoring the best), BM25
+postings, filter columns, texts and metadata, and the vectors of their sentences. It is written
+once (`vectorstore.segment_write`) and never changed; snapshots name segments and say which of
+their rows are deleted (`vectorstore.snapshot`). Every file is memory-mapped, so readers in many
+processes share its pages through the page cache and a process touches only what it reads.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+from pathlib import Path
+
+import numpy as np
+
+from vectorstore.errors import SnapshotError
+from vectorstore.postings import Postings
+from vectorstore.records import PassageMetadata, StoredPassage
+
+FORMAT = 3  # 3: segments, int8 scan vectors, own BM25 postings (2: one folder, bm25s)
+TEXT_COLUMNS = ("access", "committee", "doc_type", "case_number", "source", "doc_id", "section")
+INT_COLUMNS = ("date_ordinal", "chunk_index", "page_start", "page_end")
+SENTENCE_DTYPE = np.float16  # sentence vectors are only looked up, a few dozen per question
+SCAN_BLOCK = 512  # rows of int8 vectors converted to float32 at a time (stays in the cache)
+
+
+class SentenceTable:
+    """Stored sentence vectors by `vectorstore.sentences.sentence_key` (sorted keys, searched by
+    bisection)."""
+
+    def __init__(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        self.keys = keys
+        self.vectors_ = vectors
+
+    @classmethod
+    def load(cls, folder: Path) -> SentenceTable:
+        return cls(
+            np.load(folder / "sentence_keys.npy", mmap_mode="r"),
+            np.load(folder / "sentence_vectors.npy", mmap_mode="r"),
+        )
+
+    def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Keys without a vector are left out."""
+        if not keys or not len(self.keys):
+            return {}
+        wanted = np.asarray([k.encode("ascii") for k in keys], dtype=self.keys.dtype)
+        pos = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        hit = self.keys[pos] == wanted
+        return {
+            key: np.asarray(self.vectors_[p], dtype=np.float32)  # float16 on disk: upcast
+            for key, p, ok in zip(keys, pos, hit, strict=True)
+            if ok
+        }
+
+
+class Segment:
+    """Read side of one segment folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        try:
+            self.manifest = json.loads((self.folder / "manifest.json").read_text("utf-8"))
+            if self.manifest.get("format") != FORMAT:
+                raise SnapshotError(
+                    f"Segment {folder} has format {self.manifest.get('format')}",
+                    user_message="Søgeindekset er skrevet af en anden version af Referent; byg "
+                    "det igen med `referent index`.",
+                )
+            self.values: dict[str, list[str]] = self.manifest["columns"]
+            self.codes = {n: self._load(f"col-{n}.npy") for n in TEXT_COLUMNS}
+            self.ints = {n: self._load(f"int-{n}.npy") for n in INT_COLUMNS}
+            self.scan = self._load("vectors-int8.npy")
+            self.scale = self._load("vector-scale.npy")
+            self.exact = self._load("vectors.npy")  # only the best candidates' rows are read
+            self.ids = self._load("chunk_ids.npy")
+            self.id_order = self._load("id_order.npy")
+            self.sorted_ids = self._load("sorted_ids.npy")
+            self.offsets = self._load("offsets.npy")
+            self.sentences = SentenceTable.load(self.folder)
+            self.postings = Postings(**{
+                name: self._load(f"postings-{name}.npy")
+                for name in ("terms", "offsets", "rows", "tf", "lengths")
+            })  # fmt: skip
+            path = self.folder / "passages.jsonl"
+            with path.open("rb") as fh:
+                size = path.stat().st_size
+                self._texts = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            if size:
+                self._texts.madvise(mmap.MADV_RANDOM)  # a few passages per answer, scattered
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SnapshotError(f"Cannot read the index segment {folder}: {exc}") from exc
+
+    def _load(self, name: str) -> np.ndarray:
+        return np.load(self.folder / name, mmap_mode="r")
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def __len__(self) -> int:
+        return int(self.manifest["passages"])
+
+    def chunk_id(self, row: int) -> str:
+        return self.ids[row].decode("ascii")
+
+    def rows(self, wanted: np.ndarray) -> np.ndarray:
+        """Row of each id in `wanted` (dtype of `ids`), -1 where the segment lacks it."""
+        if not len(self):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.sorted_ids, wanted), len(self) - 1)
+        rows = np.asarray(self.id_order[pos], dtype=np.int64)
+        return np.where(self.ids[rows] == wanted, rows, -1)
+
+    def record(self, row: int) -> bytes:
+        return bytes(self._texts[int(self.offsets[row]) : int(self.offsets[row + 1])])
+
+    def passage(self, row: int) -> StoredPassage:
+        record = json.loads(self.record(row))
+        return StoredPassage(
+            self.chunk_id(row), record["text"], PassageMetadata.from_chroma(record["meta"])
+        )
+
+    def approximate_scores(self, query: np.ndarray, out: np.ndarray) -> None:
+        """Every row's product with `query` from the int8 vectors, into `out`: converted a
+        block at a time (numpy has no fast int8 product) and scaled per row; off from the exact
+        product by at most ~0.002 for unit vectors, so the best rows are rescored exactly."""
+        n = len(self)
+        block = np.empty((min(SCAN_BLOCK, n), self.scan.shape[1]), dtype=np.float32)
+        for start in range(0, n, SCAN_BLOCK):
+            end = min(n, start + SCAN_BLOCK)
+            rows = block[: end - start]
+            np.copyto(rows, self.scan[start:end], casting="unsafe")
+            np.matmul(rows, query, out=out[start:end])
+        out *= self.scale
+
+    def exact_scores(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Exact float32 products of these rows (in the order given) with `query`."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        if len(rows):
+            order = np.argsort(rows)  # ascending rows: the mapped file is read forwards
+            out[order] = np.asarray(self.exact[rows[order]], dtype=np.float32) @ query
+        return out
