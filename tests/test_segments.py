@@ -274,3 +274,46 @@ def test_bm25_over_postings_scores_as_bm25s_does():
         ours = scores(tokens, parts, [0], len(docs), stats(parts))
         theirs = reference.get_scores([vocab[t] for t in tokens if t in vocab])
         assert ours.any() and np.allclose(ours, theirs, atol=1e-5)
+
+
+def test_ingests_publish_segments_and_merge_them_through_the_real_pipeline(
+    tmp_path, monkeypatch, model_folder
+):
+    """Real Chroma, real embedder, the ingest as the CLI and the app run it: each ingest adds
+    a segment (the store is not read whole), an edited file replaces its rows, and once small
+    segments pass the threshold a merge folds them after the ingest lets go of the lock."""
+    from ui.config import load_settings
+    from ui.factory import build_ingestor, index_folder
+
+    monkeypatch.setattr(snapshots_module, "MAX_SMALL", 1)
+    monkeypatch.setattr(snapshots_module, "SMALL_SHARE", 10.0)
+    monkeypatch.setattr(snapshots_module, "DELETED_SHARE", 0.9)
+    monkeypatch.setenv("REFERENT_STORE_DIR", str(tmp_path / "store"))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    topics = ["vejbelysning", "skolebusser", "legepladser", "cykelstier", "svømmehal",
+              "biblioteker", "ældrepleje", "vinterbekæmpelse", "lokalplaner", "kulturhuse"]  # fmt: skip
+    for i, topic in enumerate(topics):
+        (docs / f"{topic}.txt").write_text(f"Notat {i}\n\nUdvalget drøftede {topic}.\n", "utf-8")
+    build_ingestor(load_settings()).run([docs])
+    root = index_folder(load_settings())
+    reader = SnapshotReader(root)
+    assert len(reader.current().segments) == 1
+    (docs / "cykelstier.txt").write_text("Notat 3\n\nUdvalget drøftede cykelstier.\n", "utf-8")
+    (docs / "skolebusser.txt").write_text("Notat 1\n\nByrådet vedtog nye skolebusser.\n", "utf-8")
+    ingestor = build_ingestor(load_settings())
+    ingestor.run([docs])
+    snap = reader.current()
+    assert [s["rows"] > 0 for s in snap.manifest["segments"]] == [True, True]
+    assert snap.manifest["segments"][0]["deleted"] >= 1, "the edited file's old rows"
+    assert [c for c, _ in snap.bm25_search("vedtog skolebusser", 1)]
+    assert len(snap) == sum(1 for _ in ingestor.store.iter_passages())
+    (docs / "affald.txt").write_text("Notat 4\n\nUdvalget drøftede affald.\n", "utf-8")
+    ingestor = build_ingestor(load_settings())
+    ingestor.run([docs])  # two segments after the first: more than MAX_SMALL
+    assert ingestor.publisher.merger is not None
+    ingestor.publisher.merger.join(60)
+    merged = reader.current()
+    assert len(merged.segments) == 2 and merged.manifest["segments"][1]["deleted"] == 0
+    assert len(merged) == sum(1 for _ in ingestor.store.iter_passages())
+    assert merged.bm25_search("affald", 1) and merged.bm25_search("vedtog skolebusser", 1)
