@@ -39,7 +39,7 @@ def float32_everywhere(store):
 
     def exact(self, vector):
         query = np.asarray(vector, dtype=np.float32)
-        parts = [np.asarray(s.exact, dtype=np.float32) @ query for s in self.segments]
+        parts = [np.asarray(s.exact, dtype=np.float32) @ query for s in self.segments]  # whole
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
     def sentences(self, keys):

@@ -291,8 +291,18 @@ def test_ingests_publish_segments_and_merge_them_through_the_real_pipeline(
     monkeypatch.setenv("REFERENT_STORE_DIR", str(tmp_path / "store"))
     docs = tmp_path / "docs"
     docs.mkdir()
-    topics = ["vejbelysning", "skolebusser", "legepladser", "cykelstier", "svømmehal",
-              "biblioteker", "ældrepleje", "vinterbekæmpelse", "lokalplaner", "kulturhuse"]  # fmt: skip
+    topics = [
+        "vejbelysning",
+        "skolebusser",
+        "legepladser",
+        "cykelstier",
+        "svømmehal",
+        "biblioteker",
+        "ældrepleje",
+        "vinterbekæmpelse",
+        "lokalplaner",
+        "kulturhuse",
+    ]
     for i, topic in enumerate(topics):
         (docs / f"{topic}.txt").write_text(f"Notat {i}\n\nUdvalget drøftede {topic}.\n", "utf-8")
     build_ingestor(load_settings()).run([docs])

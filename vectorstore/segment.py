@@ -19,6 +19,7 @@ import numpy as np
 from vectorstore.errors import SnapshotError
 from vectorstore.postings import Postings
 from vectorstore.records import PassageMetadata, StoredPassage
+from vectorstore.row_file import RowFile, TextFile
 
 FORMAT = 3  # 3: segments, int8 scan vectors, own BM25 postings (2: one folder, bm25s)
 TEXT_COLUMNS = ("access", "committee", "doc_type", "case_number", "source", "doc_id", "section")
@@ -27,19 +28,32 @@ SENTENCE_DTYPE = np.float16  # sentence vectors are only looked up, a few dozen 
 SCAN_BLOCK = 512  # rows of int8 vectors converted to float32 at a time (stays in the cache)
 
 
+def load_mapped(path: Path, random: bool = True) -> np.ndarray:
+    """A memory-mapped array; `random`: read in scattered rows, so the kernel is told not to
+    read ahead. By default a fault on a mapped file reads up to hundreds of KB around the page
+    asked for, which for tables read a row here and a row there (float32 vectors of the
+    rescored candidates, sentence vectors, texts, ids) faults in most of the file within a few
+    hundred questions: per reader, that was most of its memory."""
+    array = np.load(path, mmap_mode="r")
+    mapped = getattr(array, "_mmap", None)
+    if random and mapped is not None:
+        mapped.madvise(mmap.MADV_RANDOM)
+    return array
+
+
 class SentenceTable:
     """Stored sentence vectors by `vectorstore.sentences.sentence_key` (sorted keys, searched by
     bisection)."""
 
-    def __init__(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+    def __init__(self, keys: np.ndarray, vectors: np.ndarray | RowFile) -> None:
         self.keys = keys
         self.vectors_ = vectors
 
     @classmethod
     def load(cls, folder: Path) -> SentenceTable:
         return cls(
-            np.load(folder / "sentence_keys.npy", mmap_mode="r"),
-            np.load(folder / "sentence_vectors.npy", mmap_mode="r"),
+            load_mapped(folder / "sentence_keys.npy"),
+            RowFile(folder / "sentence_vectors.npy"),
         )
 
     def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
@@ -49,11 +63,8 @@ class SentenceTable:
         wanted = np.asarray([k.encode("ascii") for k in keys], dtype=self.keys.dtype)
         pos = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
         hit = self.keys[pos] == wanted
-        return {
-            key: np.asarray(self.vectors_[p], dtype=np.float32)  # float16 on disk: upcast
-            for key, p, ok in zip(keys, pos, hit, strict=True)
-            if ok
-        }
+        found = np.asarray(self.vectors_[pos[hit]], dtype=np.float32)  # float16 on disk
+        return dict(zip([k for k, ok in zip(keys, hit, strict=True) if ok], found, strict=True))
 
 
 class Segment:
@@ -70,31 +81,30 @@ class Segment:
                     "det igen med `referent index`.",
                 )
             self.values: dict[str, list[str]] = self.manifest["columns"]
-            self.codes = {n: self._load(f"col-{n}.npy") for n in TEXT_COLUMNS}
-            self.ints = {n: self._load(f"int-{n}.npy") for n in INT_COLUMNS}
-            self.scan = self._load("vectors-int8.npy")
-            self.scale = self._load("vector-scale.npy")
-            self.exact = self._load("vectors.npy")  # only the best candidates' rows are read
-            self.ids = self._load("chunk_ids.npy")
+            # read whole by every search or filter: read ahead as usual
+            self.codes = {n: self._load(f"col-{n}.npy", False) for n in TEXT_COLUMNS}
+            self.ints = {n: self._load(f"int-{n}.npy", False) for n in INT_COLUMNS}
+            self.scan = self._load("vectors-int8.npy", False)
+            self.scale = self._load("vector-scale.npy", False)
+            self.exact = RowFile(self.folder / "vectors.npy")  # the best candidates' rows
+            self.ids = RowFile(self.folder / "chunk_ids.npy")
             self.id_order = self._load("id_order.npy")
             self.sorted_ids = self._load("sorted_ids.npy")
             self.offsets = self._load("offsets.npy")
             self.sentences = SentenceTable.load(self.folder)
-            self.postings = Postings(**{
-                name: self._load(f"postings-{name}.npy")
-                for name in ("terms", "offsets", "rows", "tf", "lengths")
-            })  # fmt: skip
-            path = self.folder / "passages.jsonl"
-            with path.open("rb") as fh:
-                size = path.stat().st_size
-                self._texts = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-            if size:
-                self._texts.madvise(mmap.MADV_RANDOM)  # a few passages per answer, scattered
+            self.postings = Postings(
+                terms=self._load("postings-terms.npy"),
+                offsets=self._load("postings-offsets.npy"),
+                rows=RowFile(self.folder / "postings-rows.npy"),  # a query term's range each
+                tf=RowFile(self.folder / "postings-tf.npy"),
+                lengths=np.load(self.folder / "postings-lengths.npy"),  # small; read whole
+            )
+            self._texts = TextFile(self.folder / "passages.jsonl")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise SnapshotError(f"Cannot read the index segment {folder}: {exc}") from exc
 
-    def _load(self, name: str) -> np.ndarray:
-        return np.load(self.folder / name, mmap_mode="r")
+    def _load(self, name: str, random: bool = True) -> np.ndarray:
+        return load_mapped(self.folder / name, random)
 
     @property
     def name(self) -> str:
@@ -104,7 +114,10 @@ class Segment:
         return int(self.manifest["passages"])
 
     def chunk_id(self, row: int) -> str:
-        return self.ids[row].decode("ascii")
+        return self.ids[int(row)].decode("ascii")
+
+    def chunk_ids(self, rows) -> list[str]:
+        return [i.decode("ascii") for i in self.ids.take(rows)]
 
     def rows(self, wanted: np.ndarray) -> np.ndarray:
         """Row of each id in `wanted` (dtype of `ids`), -1 where the segment lacks it."""
@@ -112,10 +125,10 @@ class Segment:
             return np.full(len(wanted), -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.sorted_ids, wanted), len(self) - 1)
         rows = np.asarray(self.id_order[pos], dtype=np.int64)
-        return np.where(self.ids[rows] == wanted, rows, -1)
+        return np.where(self.ids.take(rows) == wanted, rows, -1)
 
     def record(self, row: int) -> bytes:
-        return bytes(self._texts[int(self.offsets[row]) : int(self.offsets[row + 1])])
+        return self._texts.read(int(self.offsets[row]), int(self.offsets[row + 1]))
 
     def passage(self, row: int) -> StoredPassage:
         record = json.loads(self.record(row))
@@ -141,5 +154,5 @@ class Segment:
         out = np.zeros(len(rows), dtype=np.float32)
         if len(rows):
             order = np.argsort(rows)  # ascending rows: the mapped file is read forwards
-            out[order] = np.asarray(self.exact[rows[order]], dtype=np.float32) @ query
+            out[order] = np.asarray(self.exact.take(rows[order]), dtype=np.float32) @ query
         return out

@@ -132,15 +132,15 @@ def merge_segments(parts: list[tuple[Segment, np.ndarray | None]], folder: Path)
     for i, table in enumerate(tables):
         mine = source[first] == i
         if mine.any():
-            sentence_vectors[mine] = np.asarray(table.vectors_)[local[first][mine]]
+            sentence_vectors[mine] = table.vectors_.take(local[first][mine])
     _write(
         folder,
         matrix=_join(
-            [np.asarray(s.exact[rows]) for (s, _), rows in zip(parts, kept, strict=True)],
+            [s.exact.take(rows) for (s, _), rows in zip(parts, kept, strict=True)],
             np.float32,
             (0, dim),
         ),
-        ids=[s.chunk_id(int(r)) for (s, _), rows in zip(parts, kept, strict=True) for r in rows],
+        ids=[i for (s, _), rows in zip(parts, kept, strict=True) for i in s.chunk_ids(rows)],
         offsets=np.asarray(offsets, dtype=np.int64),
         columns=columns,
         ints={

@@ -265,7 +265,7 @@ class Snapshot:
     def vector(self, row: int) -> np.ndarray:
         """The row's stored vector, in full precision."""
         segment, local = self._locate(row)
-        return np.asarray(segment.exact[local], dtype=np.float32)
+        return np.asarray(segment.exact.row(local), dtype=np.float32)
 
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of these sentence keys, from the newest segment that has each."""
