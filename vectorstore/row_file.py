@@ -71,8 +71,12 @@ class RowFile:
             start += len(run)
         return out
 
-    def row(self, index: int) -> np.ndarray:
-        return self.take([index])[0]
+    def row(self, index: int):
+        """One row (a scalar for a 1-dimensional table), with one call."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"row {index} out of range for {self.path.name} ({len(self)} rows)")
+        data = os.pread(self._fd, self._row, self._offset + index * self._row)
+        return np.frombuffer(data, dtype=self.dtype).reshape(self.shape[1:])[()]
 
     def range(self, start: int, end: int) -> np.ndarray:
         """Rows [start, end), with one call."""
@@ -86,7 +90,7 @@ class RowFile:
         if isinstance(key, slice) and key.step in (None, 1):
             return self.range(*key.indices(len(self))[:2])
         if isinstance(key, (int, np.integer)):
-            return self.take([int(key)])[0]
+            return self.row(int(key))
         return self.take(key)
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:

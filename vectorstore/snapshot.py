@@ -230,6 +230,19 @@ class Snapshot:
         segment, local = self._locate(row)
         return segment.chunk_id(local)
 
+    def chunk_ids(self, rows) -> list[str]:
+        """The ids of these rows, in order: one read per segment."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = [""] * len(rows)
+        which = np.searchsorted(self.starts, rows, side="right") - 1
+        for i in np.unique(which):
+            at = np.flatnonzero(which == i)
+            for j, cid in zip(
+                at, self.segments[i].chunk_ids(rows[at] - self.starts[i]), strict=True
+            ):
+                out[j] = cid
+        return out
+
     def rows(self, chunk_ids: list[str]) -> list[int]:
         """Live rows of these ids, in the order asked; unknown ids are left out."""
         if not chunk_ids or not self.n_rows:
@@ -278,7 +291,7 @@ class Snapshot:
         return found
 
     def select(self, mask: np.ndarray) -> list[str]:
-        return [self.chunk_id(int(i)) for i in np.flatnonzero(self._only_live(mask))]
+        return self.chunk_ids(np.flatnonzero(self._only_live(mask)))
 
     # -- search ---------------------------------------------------------------------------------
 
@@ -323,7 +336,7 @@ class Snapshot:
         candidates = np.argpartition(-scores, n - 1)[:n]
         exact = self.exact_scores(vector, candidates)
         ranked = sorted(
-            ((self.chunk_id(int(r)), float(s)) for r, s in zip(candidates, exact, strict=True)),
+            zip(self.chunk_ids(candidates), exact.tolist(), strict=True),
             key=lambda pair: (-pair[1], pair[0]),
         )
         return ranked[:k]
@@ -353,10 +366,9 @@ class Snapshot:
         top = np.argpartition(-scores, k - 1)[:k]
         kth = scores[top].min()
         sure = np.flatnonzero(scores > kth)
-        tied = sorted(
-            (self.chunk_id(int(r)), float(scores[r])) for r in np.flatnonzero(scores == kth)
-        )
-        best = [(self.chunk_id(int(r)), float(scores[r])) for r in sure]
+        level = np.flatnonzero(scores == kth)
+        tied = sorted(zip(self.chunk_ids(level), scores[level].tolist(), strict=True))
+        best = list(zip(self.chunk_ids(sure), scores[sure].tolist(), strict=True))
         best += tied[: k - len(best)]
         return sorted(best, key=lambda pair: (-pair[1], pair[0]))
 
