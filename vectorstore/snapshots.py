@@ -233,25 +233,21 @@ class SnapshotPublisher:
                 return self.publish()
             generation = self.store.generation()
             present = self.store.get_with_vectors(changed)
-            entries = [
-                (s.name, len(s), _deleted(live)) for s, live in zip(
-                    current.segments, current.live, strict=True)
-            ]  # fmt: skip
-            for row in current.rows(changed):  # every live row of a changed id goes
-                i = int(np.searchsorted(current.starts, row, side="right")) - 1
-                name, rows, deleted = entries[i]
-                local = np.asarray([row - current.starts[i]], dtype=np.int64)
-                entries[i] = (name, rows, local if deleted is None else np.union1d(deleted, local))
+            entries = self._entries(current)
+            rows = np.asarray(current.rows(changed), dtype=np.int64)  # live rows of changed ids
+            which = np.searchsorted(current.starts, rows, side="right") - 1
+            for i in np.unique(which):
+                name, n, deleted = entries[i]
+                gone = rows[which == i] - current.starts[i]
+                entries[i] = (name, n, gone if deleted is None else np.union1d(deleted, gone))
             if present:
-                parts = current.manifest.get("compound_parts")
                 entries.append(self._write_segment(
                     lambda folder: write_segment(
                         present, folder, lambda _texts: current.tokenize,
                         self._sentence_lookup(current), dimension=self.store.embedder.dimension,
                     )
                 ))  # fmt: skip
-            else:
-                parts = current.manifest.get("compound_parts")
+            parts = current.manifest.get("compound_parts")
             name = self._publish_manifest(generation, entries, parts)
             self._clear_journal()
             return name
@@ -277,10 +273,7 @@ class SnapshotPublisher:
             if plan is None or (everything and whole):
                 return None
             start, end = plan
-            entries = [
-                (s.name, len(s), _deleted(live)) for s, live in zip(
-                    current.segments, current.live, strict=True)
-            ]  # fmt: skip
+            entries = self._entries(current)
             parts = list(zip(current.segments[start:end], current.live[start:end], strict=True))
             merged = self._write_segment(lambda folder: merge_segments(parts, folder))
             entries[start:end] = [merged]
@@ -318,6 +311,14 @@ class SnapshotPublisher:
         if snapshot.manifest.get("identity", {}).get("model_id") != self.store.embedder.model_id:
             return None
         return snapshot
+
+    @staticmethod
+    def _entries(snapshot: Snapshot) -> list[tuple[str, int, np.ndarray | None]]:
+        """(name, rows, deleted rows or None) of each segment: what a manifest is written of."""
+        return [
+            (s.name, len(s), None if live is None else np.flatnonzero(~live))
+            for s, live in zip(snapshot.segments, snapshot.live, strict=True)
+        ]
 
     def _write_segment(self, write) -> tuple[str, int, None]:
         """Run `write(folder)` into a temporary folder and rename it into the segments."""
@@ -390,10 +391,6 @@ class SnapshotPublisher:
             shutil.rmtree(tmp, ignore_errors=True)
         for pointer in self.root.glob(f".{CURRENT}-*"):
             pointer.unlink(missing_ok=True)
-
-
-def _deleted(live: np.ndarray | None) -> np.ndarray | None:
-    return None if live is None else np.flatnonzero(~live)
 
 
 def _manifest(folder: Path) -> dict:
