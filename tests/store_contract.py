@@ -234,11 +234,15 @@ class GetContract:
         from vectorstore.journal import ChangeJournal
 
         store.journal = ChangeJournal(tmp_path)
+        start = store.generation()
         a = make_passages("a.txt", SCHOOLS)
         write(store, a)
         store.delete_source("a.txt")
         noted = store.journal.ids()
         assert noted == [p.chunk_id for p in a]  # written, then deleted: once each
+        # each write recorded the generations it went between: an unbroken chain
+        assert store.journal.continuous(start, store.generation())
+        assert not store.journal.continuous("another", store.generation())
         store.journal.clear()
         write(store, a[:1])
         store.delete_ids([a[1].chunk_id, "unknown"])

@@ -195,6 +195,27 @@ def test_changes_left_by_a_writer_that_died_are_published_by_the_next(store, tmp
     assert len(snap.manifest["segments"]) == 2 and snap.get(["p00070"])
 
 
+def test_a_write_by_someone_else_between_ours_makes_a_full_build(store, tmp_path):
+    """Another host writing to the same Chroma collection notes nothing in this index's
+    journal: the chain of generations our writes record breaks, and the publish reads the
+    whole store instead of missing that write."""
+    root = tmp_path / "index"
+    publisher = SnapshotPublisher(store, root)
+    publisher.publish()
+    write(store, [passage(72)])
+    journal, store.journal = store.journal, None  # the other host's write
+    write(store, [passage(73)])
+    store.journal = journal
+    write(store, [passage(74)])
+    assert not journal.continuous(SnapshotReader(root).current().store_generation,
+                                  store.generation())  # fmt: skip
+    assert publisher.publish_if_stale()
+    snap = SnapshotReader(root).current()
+    assert (
+        len(snap.manifest["segments"]) == 1 and len(snap.get(["p00072", "p00073", "p00074"])) == 3
+    )
+
+
 def test_a_store_written_without_the_journal_is_built_from_scratch(store, tmp_path):
     root = tmp_path / "index"
     publisher = SnapshotPublisher(store, root)

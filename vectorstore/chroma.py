@@ -176,11 +176,14 @@ class ChromaStore:
             meta["dimension"] = dim
             self.collection.modify(metadata=meta)
 
-    def _bump_generation(self) -> None:
-        """Mark the contents as changed, so derived indexes (BM25) know they are stale."""
+    def _bump_generation(self, before: str | None = None) -> None:
+        """Mark the contents as changed, so index snapshots know they are stale; a write that
+        started from generation `before` is recorded in the change journal."""
         meta = dict(self.collection.metadata or {})
         meta["generation"] = uuid.uuid4().hex
         self.collection.modify(metadata=meta)
+        if before is not None and self.journal is not None:
+            self.journal.wrote(before, meta["generation"])
 
     def sentences_complete(self) -> bool:
         """Whether every passage's sentences have stored vectors (made by this version of
@@ -209,7 +212,7 @@ class ChromaStore:
             # Chroma refuses a repeated id within one batch only; across batches the later
             # one would silently win, so whether it fails would depend on the batch size
             raise ValueError("a chunk id appears twice in one upsert")
-        self._note(p.chunk_id for p in passages)
+        before = self._note(p.chunk_id for p in passages)
         self._record_dimension(int(vectors.shape[1]))
         order = list(range(len(passages)))
         for idx in _batches(order, self.max_batch_size):
@@ -219,15 +222,15 @@ class ChromaStore:
                 documents=[passages[i].text for i in idx],
                 metadatas=[passages[i].metadata.to_chroma() for i in idx],
             )
-        self._bump_generation()
+        self._bump_generation(before)
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        self._note(ids)
+        before = self._note(ids)
         for batch in _batches(ids, self.max_batch_size):
             self.collection.delete(ids=list(batch))
         if ids:
-            self._bump_generation()
+            self._bump_generation(before)
 
     def delete_source(self, source: str) -> int:
         ids = self.ids_where({"source": source})
@@ -239,10 +242,13 @@ class ChromaStore:
         self.delete_ids(ids)
         return len(ids)
 
-    def _note(self, ids: Iterable[str]) -> None:
-        """Tell the change journal, if a publisher attached one, before writing."""
-        if self.journal is not None:
-            self.journal.note(ids)
+    def _note(self, ids: Iterable[str]) -> str | None:
+        """Tell the change journal, if a publisher attached one, before writing; returns the
+        generation the write starts from (for `_bump_generation`)."""
+        if self.journal is None:
+            return None
+        self.journal.note(ids)
+        return self.generation()
 
     # -- reading ---------------------------------------------------------------------------
 

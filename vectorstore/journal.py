@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 NAME = "changes.log"
+WRITE = "#write "  # a line recording one write's generations (no chunk id starts with "#")
 
 
 class ChangeJournal:
@@ -23,7 +24,9 @@ class ChangeJournal:
 
     def note(self, ids: Iterable[str]) -> None:
         """Append ids, durably, before the store writes them."""
-        lines = "".join(f"{i}\n" for i in ids if i and "\n" not in i)
+        self._append("".join(f"{i}\n" for i in ids if i and "\n" not in i))
+
+    def _append(self, lines: str) -> None:
         if not lines:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,14 +37,36 @@ class ChangeJournal:
         finally:
             os.close(fd)
 
+    def wrote(self, before: str, after: str) -> None:
+        """Record that a write took the store from generation `before` to `after`."""
+        self._append(f"{WRITE}{before} {after}\n")
+
+    def continuous(self, start: str, end: str) -> bool:
+        """Whether the noted writes are all that happened between the store generations
+        `start` (the current snapshot's) and `end` (the store's now): each write began where
+        the one before it ended. A write by anyone not noting here (another host writing to
+        the same Chroma server, another tool) breaks the chain, and so does a writer killed
+        between its write and this record: the publisher then builds from scratch."""
+        at = start
+        for line in self._lines():
+            if line.startswith(WRITE):
+                before, _, after = line[len(WRITE) :].partition(" ")
+                if before != at:
+                    return False
+                at = after
+        return at == end
+
     def ids(self) -> list[str]:
         """Every id noted since the last clear, once, in the order first noted; a line cut short
         by a crash is an id that was never written, so it is read like any other."""
+        return list(dict.fromkeys(line for line in self._lines() if not line.startswith("#")))
+
+    def _lines(self) -> list[str]:
         try:
             text = self.path.read_text("utf-8", errors="replace")
         except FileNotFoundError:
             return []
-        return list(dict.fromkeys(line for line in text.splitlines() if line))
+        return [line for line in text.splitlines() if line]
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)

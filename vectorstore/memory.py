@@ -95,8 +95,10 @@ class MemoryStore:
     def generation(self) -> str:
         return self._generation
 
-    def _bump_generation(self) -> None:
+    def _bump_generation(self, before: str | None = None) -> None:
         self._generation = uuid.uuid4().hex
+        if before is not None and self.journal is not None:
+            self.journal.wrote(before, self._generation)
 
     def sentences_complete(self) -> bool:
         return self._sentences_complete
@@ -114,7 +116,7 @@ class MemoryStore:
         ids = [p.chunk_id for p in passages]
         if len(set(ids)) != len(ids):
             raise ValueError("a chunk id appears twice in one upsert")
-        self._note(p.chunk_id for p in passages)
+        before = self._note(p.chunk_id for p in passages)
         matrix = np.asarray(vectors, dtype=np.float32)
         dim = int(matrix.shape[1])
         if self._dimension is not None and dim != self._dimension:
@@ -124,25 +126,28 @@ class MemoryStore:
             self._rows[passage.chunk_id] = (
                 passage.text, passage.metadata.to_chroma(), vector.copy()
             )  # fmt: skip
-        self._bump_generation()
+        self._bump_generation(before)
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        self._note(ids)
+        before = self._note(ids)
         for chunk_id in ids:
             self._rows.pop(chunk_id, None)
         if ids:
-            self._bump_generation()
+            self._bump_generation(before)
 
     def delete_source(self, source: str) -> int:
         ids = self.ids_where({"source": source})
         self.delete_ids(ids)
         return len(ids)
 
-    def _note(self, ids: Iterable[str]) -> None:
-        """Tell the change journal, if a publisher attached one, before writing."""
-        if self.journal is not None:
-            self.journal.note(ids)
+    def _note(self, ids: Iterable[str]) -> str | None:
+        """Tell the change journal, if a publisher attached one, before writing; returns the
+        generation the write starts from (for `_bump_generation`)."""
+        if self.journal is None:
+            return None
+        self.journal.note(ids)
+        return self.generation()
 
     # -- reading ---------------------------------------------------------------------------
 

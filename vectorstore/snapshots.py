@@ -229,9 +229,14 @@ class SnapshotPublisher:
         with self.locked():
             current = self._current()
             changed = self.journal.ids() if self.journal is not None else []
-            if current is None or not changed or len(changed) > FULL_SHARE * max(len(current), 1):
-                return self.publish()
             generation = self.store.generation()
+            if (
+                current is None
+                or not changed
+                or len(changed) > FULL_SHARE * max(len(current), 1)
+                or not self.journal.continuous(current.store_generation, generation)
+            ):
+                return self.publish()
             present = self.store.get_with_vectors(changed)
             entries = self._entries(current)
             rows = np.asarray(current.rows(changed), dtype=np.int64)  # live rows of changed ids
