@@ -47,7 +47,7 @@ class SentenceTable:
 
     def __init__(self, keys: np.ndarray, vectors: np.ndarray | RowFile) -> None:
         self.keys = keys
-        self.vectors_ = vectors
+        self.stored = vectors  # one row per key, in key order
 
     @classmethod
     def load(cls, folder: Path) -> SentenceTable:
@@ -63,7 +63,7 @@ class SentenceTable:
         wanted = np.asarray([k.encode("ascii") for k in keys], dtype=self.keys.dtype)
         pos = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
         hit = self.keys[pos] == wanted
-        found = np.asarray(self.vectors_[pos[hit]], dtype=np.float32)  # float16 on disk
+        found = np.asarray(self.stored[pos[hit]], dtype=np.float32)  # float16 on disk
         return dict(zip([k for k, ok in zip(keys, hit, strict=True) if ok], found, strict=True))
 
 

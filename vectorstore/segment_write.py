@@ -132,7 +132,7 @@ def merge_segments(parts: list[tuple[Segment, np.ndarray | None]], folder: Path)
     for i, table in enumerate(tables):
         mine = source[first] == i
         if mine.any():
-            sentence_vectors[mine] = table.vectors_.take(local[first][mine])
+            sentence_vectors[mine] = table.stored.take(local[first][mine])
     _write(
         folder,
         matrix=_join(
