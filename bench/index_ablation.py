@@ -99,8 +99,8 @@ def current_snapshot(root: Path, model_id: str) -> Snapshot:
 
 
 def stored_passages(snapshot: Snapshot) -> Iterator[tuple[StoredPassage, np.ndarray]]:
-    for row in range(len(snapshot)):
-        yield snapshot.passage(row), np.asarray(snapshot.vectors[row])
+    for row in snapshot.live_rows():
+        yield snapshot.passage(int(row)), snapshot.vector(int(row))
 
 
 def text_alone(title: str, section: str, text: str) -> str:
@@ -137,7 +137,7 @@ def publish_variant(
         source.store_generation,
         source.manifest["identity"],
         decompound=source.manifest.get("compound_parts") is not None,
-        sentences=source.sentences.vectors,
+        sentences=source.sentence_vectors,
         lexical=lexical,
     )
     (root / CURRENT).write_text(VARIANT_NAME, encoding="utf-8")
@@ -176,7 +176,7 @@ def text_vectors(
     no header (embed hash = hash of the text) keep their stored vector; every other distinct
     text is embedded once, cached in `folder` (a rerun, or one cut short, embeds only what is
     missing)."""
-    passages = [source.passage(row) for row in range(len(source))]
+    passages = [source.passage(int(row)) for row in source.live_rows()]
     found = load_vectors(folder)
     for row, p in enumerate(passages):
         if p.metadata.embed_hash == stable_hash(p.text):

@@ -125,6 +125,10 @@ class Snapshot:
             for s, live in zip(self.segments, self.live, strict=True)
         ])  # fmt: skip
 
+    def live_rows(self) -> np.ndarray:
+        """The rows of live passages, in order."""
+        return np.arange(self.n_rows) if self.live_mask is None else np.flatnonzero(self.live_mask)
+
     def _only_live(self, mask: np.ndarray) -> np.ndarray:
         return mask if self.live_mask is None else mask & self.live_mask
 
