@@ -348,3 +348,18 @@ def test_ingests_publish_segments_and_merge_them_through_the_real_pipeline(
     assert len(merged.segments) == 2 and merged.manifest["segments"][1]["deleted"] == 0
     assert len(merged) == sum(1 for _ in ingestor.store.iter_passages())
     assert merged.bm25_search("affald", 1) and merged.bm25_search("vedtog skolebusser", 1)
+
+
+def test_a_segment_with_no_live_row_left_is_dropped(store, tmp_path):
+    root = tmp_path / "index"
+    publisher = SnapshotPublisher(store, root)
+    publisher.publish()
+    write(store, [passage(80), passage(81)])
+    publisher.publish_if_stale()
+    assert len(SnapshotReader(root).current().segments) == 2
+    store.delete_ids(["p00080", "p00081"])
+    publisher.publish_if_stale()
+    snap = SnapshotReader(root).current()
+    assert [s["rows"] for s in snap.manifest["segments"]] == [60] and len(snap) == 60
+    assert len(list((root / "segments").iterdir())) <= 2  # the dropped one goes when pruned
+    assert_same_results(snap, rebuilt(store, tmp_path / "single"))

@@ -340,6 +340,8 @@ class SnapshotPublisher:
         return name, rows, None
 
     def _publish_manifest(self, generation: str, entries, compound_parts) -> str:
+        # a segment none of whose rows is live any more is left out (pruned with the rest)
+        entries = [e for e in entries if e[1] > (0 if e[2] is None else len(np.unique(e[2])))]
         tmp = self.root / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
             identity = {"model_id": self.store.embedder.model_id}
