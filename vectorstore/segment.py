@@ -4,8 +4,11 @@ A segment holds a set of passages with everything a question needs besides the q
 their vectors (int8 with a per-row scale for the scan, float32 for rescoring the best), BM25
 postings, filter columns, texts and metadata, and the vectors of their sentences. It is written
 once (`vectorstore.segment_write`) and never changed; snapshots name segments and say which of
-their rows are deleted (`vectorstore.snapshot`). Every file is memory-mapped, so readers in many
-processes share its pages through the page cache and a process touches only what it reads.
+their rows are deleted (`vectorstore.snapshot`). Tables a search reads whole (int8 vectors,
+filter columns) or bisects (sorted ids, terms, sentence keys) are memory-mapped; tables it reads
+a row here and a row there (float32 vectors, texts, ids, postings, sentence vectors) are read
+with `pread` (`vectorstore.row_file`). Either way readers in many processes share the pages
+through the page cache, and a process holds only what it maps.
 """
 
 from __future__ import annotations
