@@ -19,7 +19,7 @@ from referent_errors import os_reason
 from vectorstore.chroma_collection import open_collection
 from vectorstore.embeddings import ReferentEmbeddings, model_id_of_engine
 from vectorstore.errors import EmbedderMismatchError, StoreUnavailableError
-from vectorstore.journal import ChangeJournal
+from vectorstore.journal import JournaledWrites
 from vectorstore.records import Passage, PassageMetadata, StoredPassage
 from vectorstore.sentence_vectors import SentenceVectors
 from vectorstore.sentences import SENTENCES_VERSION
@@ -123,7 +123,7 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-class ChromaStore:
+class ChromaStore(JournaledWrites):
     """Passages with their vectors and metadata, in one Chroma collection."""
 
     def __init__(
@@ -146,7 +146,6 @@ class ChromaStore:
         self.max_batch_size = int(client.get_max_batch_size())
         # the vectors of the sentences answers quote, in a collection of their own
         self.sentences = SentenceVectors(client, f"{collection}-sentences", identity, create)
-        self.journal: ChangeJournal | None = None  # set by the index publisher
 
     def _check_identity(self, identity: dict[str, str]) -> None:
         recorded = self.collection.metadata or {}
@@ -182,8 +181,7 @@ class ChromaStore:
         meta = dict(self.collection.metadata or {})
         meta["generation"] = uuid.uuid4().hex
         self.collection.modify(metadata=meta)
-        if before is not None and self.journal is not None:
-            self.journal.wrote(before, meta["generation"])
+        self._noted(before, meta["generation"])
 
     def sentences_complete(self) -> bool:
         """Whether every passage's sentences have stored vectors (made by this version of
@@ -241,14 +239,6 @@ class ChromaStore:
         ids = self.ids_where({"doc_id": doc_id})
         self.delete_ids(ids)
         return len(ids)
-
-    def _note(self, ids: Iterable[str]) -> str | None:
-        """Tell the change journal, if a publisher attached one, before writing; returns the
-        generation the write starts from (for `_bump_generation`)."""
-        if self.journal is None:
-            return None
-        self.journal.note(ids)
-        return self.generation()
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -70,3 +70,25 @@ class ChangeJournal:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+class JournaledWrites:
+    """What a store does for the journal a publisher attaches to it (`store.journal`): note the
+    ids before writing them (`_note`), then the generations the write went between
+    (`_noted`). Without a journal both do nothing."""
+
+    journal: ChangeJournal | None = None
+
+    def generation(self) -> str:
+        raise NotImplementedError
+
+    def _note(self, ids: Iterable[str]) -> str | None:
+        """Returns the generation the write starts from (None without a journal)."""
+        if self.journal is None:
+            return None
+        self.journal.note(ids)
+        return self.generation()
+
+    def _noted(self, before: str | None, after: str) -> None:
+        if before is not None and self.journal is not None:
+            self.journal.wrote(before, after)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from vectorstore.journal import ChangeJournal
+from vectorstore.journal import JournaledWrites
 from vectorstore.protocols import Embedder
 from vectorstore.records import Passage, PassageMetadata, StoredPassage
 
@@ -80,7 +80,7 @@ class MemorySentenceVectors:
         return len(stale)
 
 
-class MemoryStore:
+class MemoryStore(JournaledWrites):
     """Passages with their vectors and metadata, in a dict (insertion order kept)."""
 
     def __init__(self, embedder: Embedder) -> None:
@@ -90,15 +90,13 @@ class MemoryStore:
         self._dimension: int | None = None
         self._generation = ""
         self._sentences_complete = False
-        self.journal: ChangeJournal | None = None  # set by the index publisher
 
     def generation(self) -> str:
         return self._generation
 
     def _bump_generation(self, before: str | None = None) -> None:
         self._generation = uuid.uuid4().hex
-        if before is not None and self.journal is not None:
-            self.journal.wrote(before, self._generation)
+        self._noted(before, self._generation)
 
     def sentences_complete(self) -> bool:
         return self._sentences_complete
@@ -140,14 +138,6 @@ class MemoryStore:
         ids = self.ids_where({"source": source})
         self.delete_ids(ids)
         return len(ids)
-
-    def _note(self, ids: Iterable[str]) -> str | None:
-        """Tell the change journal, if a publisher attached one, before writing; returns the
-        generation the write starts from (for `_bump_generation`)."""
-        if self.journal is None:
-            return None
-        self.journal.note(ids)
-        return self.generation()
 
     # -- reading ---------------------------------------------------------------------------
 
