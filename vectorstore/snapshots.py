@@ -224,8 +224,9 @@ class SnapshotPublisher:
     def update(self) -> str:
         """Publish what changed since the current snapshot: the passages the journal names,
         read back from the store into a new segment, with deletion lists for the rows they
-        replace. A full build when that cannot be known (no snapshot of this format, or a store
-        written without the journal) or is no cheaper (the journal names most passages)."""
+        replace. A full build when that cannot be known (no snapshot of this format, or a write
+        the journal did not see: `ChangeJournal.continuous`) or is no cheaper (the journal names
+        more than FULL_SHARE of the passages)."""
         with self.locked():
             current = self._current()
             changed = self.journal.ids() if self.journal is not None else []
