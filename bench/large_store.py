@@ -192,14 +192,20 @@ def write_sentences(
     pending.clear()
 
 
-def build(corpus: Path, out: Path, target: int, collections: int, embedder) -> list[str]:
-    """The collections' names; each is built unless it holds `target` passages and sentence
-    vectors (one built before the copies had sentence vectors is built again, in place)."""
+def load_corpus(corpus: Path, embedder):
+    """The corpus store's (passage, vector) rows and its sentence vectors by key."""
     base = ChromaStore(open_client(corpus, create=False), embedder, create=False)
     rows = list(base.iter_passages(with_vectors=True))
     stored = base.sentences.vectors(k for passage, _ in rows for k in sentence_keys(passage))
     if not stored:
         raise SystemExit(f"{corpus} holds no sentence vectors: run an ingest on it first.")
+    return rows, stored
+
+
+def build(corpus: Path, out: Path, target: int, collections: int, embedder) -> list[str]:
+    """The collections' names; each is built unless it holds `target` passages and sentence
+    vectors (one built before the copies had sentence vectors is built again, in place)."""
+    rows, stored = load_corpus(corpus, embedder)
     client = open_client(out)
     names = []
     for i in range(collections):
@@ -219,6 +225,18 @@ def build(corpus: Path, out: Path, target: int, collections: int, embedder) -> l
     return names
 
 
+def build_indexes(corpus: Path, out: Path, target: int, collections: int, embedder) -> None:
+    rows, stored = load_corpus(corpus, embedder)
+    for i in range(collections):
+        folder = out / f"index-{collection_name(i)}"
+        if (folder / "CURRENT").exists():
+            continue
+        t0 = time.perf_counter()
+        folder.mkdir(parents=True, exist_ok=True)
+        write_index(rows, target, folder, i, stored, embedder.model_id)
+        print(f"{folder}: {target:,} passages in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True, help="store built from the corpus")
@@ -235,20 +253,6 @@ def main() -> None:
         build_indexes(args.store, args.out, args.target, args.collections, embedder)
     else:
         build(args.store, args.out, args.target, args.collections, embedder)
-
-
-def build_indexes(corpus: Path, out: Path, target: int, collections: int, embedder) -> None:
-    base = ChromaStore(open_client(corpus, create=False), embedder, create=False)
-    rows = list(base.iter_passages(with_vectors=True))
-    stored = base.sentences.vectors(k for passage, _ in rows for k in sentence_keys(passage))
-    for i in range(collections):
-        folder = out / f"index-{collection_name(i)}"
-        if (folder / "CURRENT").exists():
-            continue
-        t0 = time.perf_counter()
-        folder.mkdir(parents=True, exist_ok=True)
-        write_index(rows, target, folder, i, stored, embedder.model_id)
-        print(f"{folder}: {target:,} passages in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -234,16 +235,20 @@ class Snapshot:
         segment, local = self._locate(row)
         return segment.chunk_id(local)
 
-    def chunk_ids(self, rows) -> list[str]:
-        """The ids of these rows, in order: one read per segment."""
+    def by_segment(self, rows) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """(segment index, positions in `rows`, the segment's own rows) for each segment these
+        snapshot rows fall in."""
         rows = np.asarray(rows, dtype=np.int64)
-        out = [""] * len(rows)
         which = np.searchsorted(self.starts, rows, side="right") - 1
         for i in np.unique(which):
             at = np.flatnonzero(which == i)
-            for j, cid in zip(
-                at, self.segments[i].chunk_ids(rows[at] - self.starts[i]), strict=True
-            ):
+            yield int(i), at, rows[at] - self.starts[i]
+
+    def chunk_ids(self, rows) -> list[str]:
+        """The ids of these rows, in order: one read per segment."""
+        out = [""] * len(rows)
+        for i, at, local in self.by_segment(rows):
+            for j, cid in zip(at, self.segments[i].chunk_ids(local), strict=True):
                 out[j] = cid
         return out
 
@@ -311,12 +316,9 @@ class Snapshot:
     def exact_scores(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """The float32 products of these rows with `vector`, as a full-precision index gives."""
         query = np.asarray(vector, dtype=np.float32)
-        rows = np.asarray(rows, dtype=np.int64)
         out = np.zeros(len(rows), dtype=np.float32)
-        which = np.searchsorted(self.starts, rows, side="right") - 1
-        for i in np.unique(which):
-            at = which == i
-            out[at] = self.segments[i].exact_scores(query, rows[at] - self.starts[i])
+        for i, at, local in self.by_segment(rows):
+            out[at] = self.segments[i].exact_scores(query, local)
         return out
 
     def dense_search(

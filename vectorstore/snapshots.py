@@ -240,11 +240,8 @@ class SnapshotPublisher:
                 return self.publish()
             present = self.store.get_with_vectors(changed)
             entries = self._entries(current)
-            rows = np.asarray(current.rows(changed), dtype=np.int64)  # live rows of changed ids
-            which = np.searchsorted(current.starts, rows, side="right") - 1
-            for i in np.unique(which):
+            for i, _, gone in current.by_segment(current.rows(changed)):  # changed ids' rows
                 name, n, deleted = entries[i]
-                gone = rows[which == i] - current.starts[i]
                 entries[i] = (name, n, gone if deleted is None else np.union1d(deleted, gone))
             if present:
                 entries.append(self._write_segment(
