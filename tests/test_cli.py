@@ -295,3 +295,21 @@ def test_the_limit_settings_reach_the_ingest(tmp_path, monkeypatch):
     assert result.exit_code == 1
     (failed,) = json.loads(result.stdout)["files"]
     assert failed["code"] == "too_large" and f"max_text_mb = {size / 2 / 1e6:g}" in failed["reason"]
+
+
+def test_the_ingest_report_names_a_replaced_file_by_both_paths_in_full():
+    from rich.console import Console
+
+    from ingest.report import FileResult, IngestReport
+    from ui.cli_tables import print_report
+
+    before = "/srv/kommune/arkiv/2024/udvalg/teknik-og-miljoe/referater/personalesag.txt"
+    now = "/srv/kommune/nye-dokumenter/2025/udvalg/teknik-og-miljoe/personalesag.txt"
+    report = IngestReport()
+    report.add(FileResult("personalesag.txt", "replaced", 1, 1, replaced=before, path=now))
+    out = Console(width=80, record=True)
+    print_report(report, out)
+    # an 80-column terminal folds the paths onto more lines, never cuts them with "…"
+    rows = [line.split("│") for line in out.export_text().splitlines() if line.count("│") == 4]
+    column = ["".join(row[col] for row in rows).replace(" ", "") for col in (2, 3)]
+    assert column[0].endswith(before) and column[1].endswith(now)

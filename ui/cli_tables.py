@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 ANSWER_MEASURES = [  # (label, key, format); the targets in the labels
     ("Evidens: en guld-passage citeret, besvaret eller usikker (≥ 0,90)", "evidence_hit", ".2f"),
@@ -88,8 +88,8 @@ def print_eval(reports) -> None:
                 out.print(f"  [dim]Først i stedet: {first.source} – {first.text[:120]}…[/]")
 
 
-def print_report(report) -> None:
-    out = Console()
+def print_report(report, out: Console | None = None) -> None:
+    out = out or Console()
     s = report.summary()
     table = Table(title="Indlæsning", show_header=False)
     for label, value in [
@@ -122,7 +122,8 @@ def print_report(report) -> None:
     ):  # fmt: skip
         files = [f for f in report.files if f.status == status]
         if files:
-            listing = Table(*headings, title=title)
+            # paths are folded, never cut: the replaced one names both files in full
+            listing = Table(*(Column(h, overflow="fold") for h in headings), title=title)
             for f in files:
                 listing.add_row(*row(f))
             out.print(listing)
