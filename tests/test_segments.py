@@ -363,3 +363,53 @@ def test_a_segment_with_no_live_row_left_is_dropped(store, tmp_path):
     assert [s["rows"] for s in snap.manifest["segments"]] == [60] and len(snap) == 60
     assert len(list((root / "segments").iterdir())) <= 2  # the dropped one goes when pruned
     assert_same_results(snap, rebuilt(store, tmp_path / "single"))
+
+
+def test_a_merge_keeps_the_sentences_of_the_rows_it_keeps(store, tmp_path):
+    from vectorstore.sentences import passage_sentences, sentence_key
+
+    def keys_of(snap) -> set[bytes]:
+        return {bytes(k) for s in snap.segments for k in s.sentences.keys}
+
+    root = tmp_path / "index"
+    publisher = SnapshotPublisher(store, root)
+    publisher.publish()
+    old = {sentence_key(s).encode("ascii") for _, s in passage_sentences(passage(3).text, "")}
+    write(store, [passage(3, 1), passage(60)])  # p00003's text replaced: its old sentence goes
+    store.delete_ids(["p00010"])
+    publisher.publish_if_stale()
+    assert old <= keys_of(SnapshotReader(root).current())  # deleted rows keep theirs until merged
+    assert publisher.merge(everything=True)
+    merged = SnapshotReader(root).current()
+    assert keys_of(merged) == keys_of(rebuilt(store, tmp_path / "single"))  # what a build keeps
+    assert old and not old & keys_of(merged)
+    (segment,) = merged.segments
+    offsets, indices = segment.sentences.of_rows
+    named_rows = 0
+    for row in range(len(segment)):  # each row still names its own sentences
+        p = segment.passage(row)
+        named = {bytes(segment.sentences.keys[i]) for i in indices[offsets[row] : offsets[row + 1]]}
+        own = {sentence_key(s).encode("ascii") for _, s in passage_sentences(p.text, "")}
+        assert named == own & keys_of(merged)
+        named_rows += bool(named)
+    assert named_rows >= 55  # all but the two new ones (`write` embeds no new sentences)
+    assert_same_results(merged, rebuilt(store, tmp_path / "single-2"))
+
+
+def test_a_segment_written_before_rows_named_their_sentences_keeps_them_all(store, tmp_path):
+    from vectorstore.segment import ROW_SENTENCE_OFFSETS, ROW_SENTENCES
+
+    root = tmp_path / "index"
+    publisher = SnapshotPublisher(store, root)
+    publisher.publish()
+    (base,) = SnapshotReader(root).current().segments
+    for name in (ROW_SENTENCE_OFFSETS, ROW_SENTENCES):  # as the release before wrote it
+        (base.folder / name).unlink()
+    before = {bytes(k) for k in base.sentences.keys}
+    write(store, [passage(3, 1)])
+    publisher.publish_if_stale()
+    assert publisher.merge(everything=True)
+    (merged,) = SnapshotReader(root).current().segments
+    assert {bytes(k) for k in merged.sentences.keys} == before  # p00003's old ones stay
+    assert merged.sentences.of_rows is None
+    assert_same_results(SnapshotReader(root).current(), rebuilt(store, tmp_path / "single"))

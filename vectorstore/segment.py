@@ -28,6 +28,8 @@ FORMAT = 3  # 3: segments, int8 scan vectors, own BM25 postings (2: one folder, 
 TEXT_COLUMNS = ("access", "committee", "doc_type", "case_number", "source", "doc_id", "section")
 INT_COLUMNS = ("date_ordinal", "chunk_index", "page_start", "page_end")
 SENTENCE_DTYPE = np.float16  # sentence vectors are only looked up, a few dozen per question
+ROW_SENTENCE_OFFSETS = "row-sentence-offsets.npy"  # per passage row, where its sentences start
+ROW_SENTENCES = "row-sentences.npy"  # the rows' sentences, as indices into sentence_keys.npy
 SCAN_BLOCK = 512  # rows of int8 vectors converted to float32 at a time (stays in the cache)
 
 
@@ -46,17 +48,30 @@ def load_mapped(path: Path, random: bool = True) -> np.ndarray:
 
 class SentenceTable:
     """Stored sentence vectors by `vectorstore.sentences.sentence_key` (sorted keys, searched by
-    bisection)."""
+    bisection), and which of them each passage row has: a merge keeps the sentences of the rows
+    it keeps, without splitting their texts again."""
 
-    def __init__(self, keys: np.ndarray, vectors: np.ndarray | RowFile) -> None:
+    def __init__(
+        self,
+        keys: np.ndarray,
+        vectors: np.ndarray | RowFile,
+        of_rows: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.keys = keys
         self.stored = vectors  # one row per key, in key order
+        # (offsets, key indices): row r has keys[indices[offsets[r]:offsets[r + 1]]]; None for a
+        # segment written before rows recorded their sentences
+        self.of_rows = of_rows
 
     @classmethod
     def load(cls, folder: Path) -> SentenceTable:
+        offsets, indices = folder / ROW_SENTENCE_OFFSETS, folder / ROW_SENTENCES
         return cls(
             load_mapped(folder / "sentence_keys.npy"),
             RowFile(folder / "sentence_vectors.npy"),
+            (load_mapped(offsets, False), load_mapped(indices, False))
+            if offsets.exists() and indices.exists()
+            else None,
         )
 
     def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:

@@ -17,7 +17,16 @@ import numpy as np
 from vectorstore.lexical import lexical_text
 from vectorstore.postings import build_postings, merge_postings
 from vectorstore.records import StoredPassage
-from vectorstore.segment import FORMAT, INT_COLUMNS, SENTENCE_DTYPE, TEXT_COLUMNS, Segment
+from vectorstore.segment import (
+    FORMAT,
+    INT_COLUMNS,
+    ROW_SENTENCE_OFFSETS,
+    ROW_SENTENCES,
+    SENTENCE_DTYPE,
+    TEXT_COLUMNS,
+    Segment,
+    SentenceTable,
+)
 from vectorstore.sentences import passage_sentences, sentence_key
 
 SentenceLookup = Callable[[list[str]], dict[str, np.ndarray]]
@@ -48,6 +57,7 @@ def write_segment(
     vectors: list[np.ndarray] = []
     offsets = [0]
     keys: dict[str, None] = {}
+    row_keys: list[list[str]] = []  # each passage's sentence keys
     with (folder / "passages.jsonl").open("wb") as out:
         for passage, vector in passages:
             m = passage.metadata  # access already fails closed (PassageMetadata.from_chroma)
@@ -58,8 +68,12 @@ def write_segment(
                 ints[name].append(int(getattr(m, name) or 0))
             ids.append(passage.chunk_id)
             if sentences is not None:
-                for _, sentence in passage_sentences(passage.text, m.section):
-                    keys.setdefault(sentence_key(sentence))
+                mine = dict.fromkeys(
+                    sentence_key(sentence)
+                    for _, sentence in passage_sentences(passage.text, m.section)
+                )
+                keys.update(mine)
+                row_keys.append(list(mine))
             texts.append(lexical(m.title, m.section, passage.text))
             vectors.append(np.asarray(vector, dtype=np.float32))
             record = json.dumps({"text": passage.text, "meta": m.to_chroma()}, ensure_ascii=False)
@@ -73,6 +87,8 @@ def write_segment(
     found = sentences(list(keys)) if sentences is not None and keys else {}
     sentence_keys = np.asarray(sorted(k.encode("ascii") for k in found), dtype="S24")
     sentence_vectors = [found[k.decode("ascii")] for k in sentence_keys]
+    at = {k.decode("ascii"): i for i, k in enumerate(sentence_keys)}
+    of_rows = [[at[k] for k in mine if k in at] for mine in row_keys]
     _write(
         folder,
         matrix=np.stack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32),
@@ -83,15 +99,31 @@ def write_segment(
         postings=postings,
         sentence_keys=sentence_keys,
         sentence_vectors=np.stack(sentence_vectors) if sentence_vectors else np.zeros((0, dim)),
+        of_rows=_csr(of_rows) if sentences is not None else None,
     )
     return len(ids)
+
+
+def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, values) of a list of lists."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(values) for values in lists])
+    return offsets, np.asarray([v for values in lists for v in values], dtype=np.int32)
+
+
+def _entries(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions into a CSR's values of these rows' entries, in order; each row's count)."""
+    starts = np.asarray(offsets[rows], dtype=np.int64)
+    counts = np.asarray(offsets[rows + 1], dtype=np.int64) - starts
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + within, counts
 
 
 def merge_segments(parts: list[tuple[Segment, np.ndarray | None]], folder: Path) -> int:
     """Write one segment of the live rows of `parts` ((segment, live mask or None) pairs), in
     their order, without re-reading the store or re-analysing any text: columns, postings and
-    texts are copied and renumbered. Sentence vectors are kept for every sentence key the
-    parts hold (a deleted passage's may stay until `referent index` builds anew)."""
+    texts are copied and renumbered. Sentence vectors are kept for the sentences of the rows
+    kept (all of a part's, for a part written before rows recorded their sentences)."""
     folder.mkdir(parents=True)
     kept = [np.flatnonzero(live) if live is not None else np.arange(len(s)) for s, live in parts]
     n = sum(len(k) for k in kept)
@@ -122,17 +154,9 @@ def merge_segments(parts: list[tuple[Segment, np.ndarray | None]], folder: Path)
         new_row[rows] = np.arange(start, start + len(rows))
         renumbered.append((segment.postings, new_row))
         start += len(rows)
-    tables = [s.sentences for s, _ in parts]
-    all_keys = _join([np.asarray(t.keys) for t in tables], "S24")
-    source = np.concatenate([np.full(len(t.keys), i) for i, t in enumerate(tables)]) if tables \
-        else np.zeros(0, dtype=np.int64)  # fmt: skip
-    local = np.concatenate([np.arange(len(t.keys)) for t in tables]) if tables else source
-    sentence_keys, first = np.unique(all_keys, return_index=True)
-    sentence_vectors = np.zeros((len(first), dim), dtype=SENTENCE_DTYPE)
-    for i, table in enumerate(tables):
-        mine = source[first] == i
-        if mine.any():
-            sentence_vectors[mine] = table.stored.take(local[first][mine])
+    sentence_keys, sentence_vectors, of_rows = _merge_sentences(
+        [s.sentences for s, _ in parts], kept, dim
+    )
     _write(
         folder,
         matrix=_join(
@@ -153,8 +177,48 @@ def merge_segments(parts: list[tuple[Segment, np.ndarray | None]], folder: Path)
         postings=merge_postings(renumbered, n),
         sentence_keys=sentence_keys.astype("S24"),
         sentence_vectors=sentence_vectors,
+        of_rows=of_rows,
     )
     return n
+
+
+def _merge_sentences(tables: list[SentenceTable], kept: list[np.ndarray], dim: int):
+    """(sorted keys, their vectors, each kept row's sentences as a CSR or None): the sentences
+    of the kept rows only, so a replaced passage's sentences leave with it."""
+    picked = []  # per part: (row entries as local key indices, rows' counts) or None
+    keys, source, local = [], [], []
+    for i, (table, rows) in enumerate(zip(tables, kept, strict=True)):
+        if table.of_rows is None:
+            wanted = np.arange(len(table.keys))  # which of its sentences rows have: unknown
+            picked.append(None)
+        else:
+            offsets, indices = table.of_rows
+            at, counts = _entries(offsets, rows)
+            entries = np.asarray(indices[at], dtype=np.int64) if len(at) else np.zeros(0, int)
+            wanted = np.unique(entries)
+            picked.append((entries, counts))
+        keys.append(np.asarray(table.keys)[wanted] if len(wanted) else np.zeros(0, "S24"))
+        source.append(np.full(len(wanted), i))
+        local.append(wanted)
+    all_keys = _join(keys, "S24")
+    source_of = _join(source, np.int64)
+    local_of = _join(local, np.int64)
+    sentence_keys, first = np.unique(all_keys, return_index=True)
+    vectors = np.zeros((len(first), dim), dtype=SENTENCE_DTYPE)
+    for i, table in enumerate(tables):
+        mine = source_of[first] == i
+        if mine.any():
+            vectors[mine] = table.stored.take(local_of[first][mine])
+    if any(p is None for p in picked):
+        return sentence_keys, vectors, None
+    values, counts = [], []
+    for table, (entries, row_counts) in zip(tables, picked, strict=True):
+        named = np.asarray(table.keys)[entries] if len(entries) else np.zeros(0, "S24")
+        values.append(np.searchsorted(sentence_keys, named))
+        counts.append(row_counts)
+    offsets = np.zeros(sum(len(c) for c in counts) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(_join(counts, np.int64))
+    return sentence_keys, vectors, (offsets, _join(values, np.int32))
 
 
 def _join(arrays: list[np.ndarray], dtype, empty_shape=(0,)) -> np.ndarray:
@@ -170,7 +234,7 @@ def quantize(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _write(folder: Path, *, matrix, ids, offsets, columns, ints, postings, sentence_keys,
-           sentence_vectors) -> None:  # fmt: skip
+           sentence_vectors, of_rows=None) -> None:  # fmt: skip
     id_array = np.asarray(
         [i.encode("ascii") for i in ids], dtype=f"S{max(map(len, ids), default=1)}"
     )
@@ -190,6 +254,8 @@ def _write(folder: Path, *, matrix, ids, offsets, columns, ints, postings, sente
         **{f"int-{n}.npy": values for n, values in ints.items()},
         **{f"postings-{n}.npy": array for n, array in postings.items()},
     }
+    if of_rows is not None:
+        arrays[ROW_SENTENCE_OFFSETS], arrays[ROW_SENTENCES] = of_rows
     for name, array in arrays.items():
         with (folder / name).open("wb") as fh:
             np.save(fh, array)
