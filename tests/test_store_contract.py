@@ -107,3 +107,30 @@ def test_the_answer_path_runs_on_a_memory_store(tmp_path, embedder):
     )
     assert answer.confidence == "answered"
     assert answer.citations[0].chunk_id == decided[0].chunk_id
+
+
+def test_a_write_by_another_client_during_ours_breaks_the_journals_chain(tmp_path):
+    """Another host writing to the same collection while our write runs: our record must not
+    claim the generations run unbroken from where ours began, or the next publish would read
+    only our ids and miss its passages."""
+    from tests.store_contract import ROADS, SCHOOLS, make_passages, write
+    from vectorstore.chroma import ChromaStore, open_client
+    from vectorstore.journal import ChangeJournal
+
+    ours = small_batches(ChromaStore(open_client(tmp_path / "chroma"), HashEmbedder(DIM)))
+    other = ChromaStore(open_client(tmp_path / "chroma"), HashEmbedder(DIM))
+    ours.journal = ChangeJournal(tmp_path / "index")
+    start = ours.generation()
+    theirs = make_passages("b.txt", ROADS)
+    upsert = ours.collection.upsert
+
+    def interleaved(**batch):  # the other host writes between two of our batches
+        upsert(**batch)
+        if not other.get([theirs[0].chunk_id]):
+            write(other, theirs)
+
+    ours.collection.upsert = interleaved
+    write(ours, make_passages("a.txt", SCHOOLS))
+    assert len(other.get([p.chunk_id for p in theirs])) == len(theirs)
+    assert not ours.journal.continuous(start, ours.generation())
+    assert theirs[0].chunk_id not in ours.journal.ids()  # what the publisher must not trust

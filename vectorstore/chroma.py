@@ -177,11 +177,16 @@ class ChromaStore(JournaledWrites):
 
     def _bump_generation(self, before: str | None = None) -> None:
         """Mark the contents as changed, so index snapshots know they are stale; a write that
-        started from generation `before` is recorded in the change journal."""
-        meta = dict(self.collection.metadata or {})
+        started from generation `before` is recorded in the change journal. The generation
+        read just before it is replaced is the one recorded: a client that wrote meanwhile
+        (another host on the same server) changed it, and the record breaks the chain, where
+        recording `before` would hide that write from the next publish. (Chroma has no
+        compare-and-set: a write between this read and the modify can still go unseen.)"""
+        meta = dict(self._fresh().metadata or {})
+        found = str(meta.get("generation", ""))
         meta["generation"] = uuid.uuid4().hex
         self.collection.modify(metadata=meta)
-        self._noted(before, meta["generation"])
+        self._noted(found if before is not None else None, meta["generation"])
 
     def sentences_complete(self) -> bool:
         """Whether every passage's sentences have stored vectors (made by this version of
@@ -195,8 +200,11 @@ class ChromaStore(JournaledWrites):
 
     def generation(self) -> str:
         """An id that changes whenever passages are written or deleted, by any client."""
-        fresh = self.client.get_collection(self.collection_name, embedding_function=None)
-        return str((fresh.metadata or {}).get("generation", ""))
+        return str((self._fresh().metadata or {}).get("generation", ""))
+
+    def _fresh(self):
+        """The collection as the server has it now (its metadata as other clients left it)."""
+        return self.client.get_collection(self.collection_name, embedding_function=None)
 
     # -- writing ---------------------------------------------------------------------------
 

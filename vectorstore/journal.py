@@ -89,6 +89,9 @@ class JournaledWrites:
         self.journal.note(ids)
         return self.generation()
 
-    def _noted(self, before: str | None, after: str) -> None:
-        if before is not None and self.journal is not None:
-            self.journal.wrote(before, after)
+    def _noted(self, found: str | None, after: str) -> None:
+        """`found`: the store's generation just before this write replaced it with `after` (not
+        the one the write started from: another client's write meanwhile must break the
+        chain); None when the write was not noted."""
+        if found is not None and self.journal is not None:
+            self.journal.wrote(found, after)

@@ -95,8 +95,8 @@ class MemoryStore(JournaledWrites):
         return self._generation
 
     def _bump_generation(self, before: str | None = None) -> None:
-        self._generation = uuid.uuid4().hex
-        self._noted(before, self._generation)
+        found, self._generation = self._generation, uuid.uuid4().hex
+        self._noted(found if before is not None else None, self._generation)
 
     def sentences_complete(self) -> bool:
         return self._sentences_complete
