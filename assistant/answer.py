@@ -9,13 +9,22 @@ from danish.committees import display_committee
 from danish.dates import danish_date
 from vectorstore.records import Hit, safe_url
 
+QUOTE_SEPARATOR = " … "  # between the sentences a citation quotes from one passage
+
+
+def quoted_sentences(quote: str) -> list[str]:
+    """The sentences a citation's `quote` holds, each verbatim from the passage."""
+    return [part.strip() for part in quote.split(QUOTE_SEPARATOR) if part.strip()]
+
 
 @dataclass
 class Citation:
     n: int
     chunk_id: str
     source: str
-    quote: str  # the sentence(s) the answer rests on, verbatim from the passage
+    # the sentence(s) the answer rests on, verbatim from the passage, in the order the answer
+    # quotes them, joined by QUOTE_SEPARATOR (`sentences()` gives them apart)
+    quote: str
     text: str  # the whole passage
     title: str = ""
     committee: str = ""
@@ -41,6 +50,14 @@ class Citation:
             section=section or m.section, page_start=m.page_start, page_end=m.page_end,
             doc_type=m.doc_type, access=m.access, url=safe_url(m.url),
         )  # fmt: skip
+
+    def sentences(self) -> list[str]:
+        return quoted_sentences(self.quote)
+
+    def add_quote(self, sentence: str) -> None:
+        """Another sentence of the passage the answer quotes (once)."""
+        if sentence not in self.sentences():
+            self.quote = QUOTE_SEPARATOR.join([*self.sentences(), sentence])
 
     def reference(self) -> str:
         """A footnote-style reference line in Danish (plain text; the URL is shown beside it

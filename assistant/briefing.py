@@ -82,9 +82,14 @@ class Briefing:
         self.items.insert(target, self.items.pop(index))
 
     def summary(self) -> list[str]:
-        """The summary: each cited sentence once, numbered as in the list below it; the
-        sentence's own marks and tags made inert, so each [n] is the briefing's own."""
-        return [f"{inert(item.citation.quote)} [{n}]" for n, item in enumerate(self.items, start=1)]
+        """The summary: each cited sentence once, a line of its own (never several joined
+        into one), numbered as in the list below it; the sentence's own marks and tags made
+        inert, so each [n] is the briefing's own."""
+        return [
+            f"{inert(sentence)} [{n}]"
+            for n, item in enumerate(self.items, start=1)
+            for sentence in item.citation.sentences()
+        ]
 
     # -- exports -------------------------------------------------------------------------------
 
@@ -137,8 +142,7 @@ class Briefing:
                     continue
                 p = document.add_paragraph(style="Quote")
                 run = p.add_run(para)
-                # the cited sentences stand out (a quote of several joins them with " … ")
-                run.bold = any(part in para for part in c.quote.split(" … "))
+                run.bold = any(part in para for part in c.sentences())  # the cited ones stand out
             if item.note:
                 note = document.add_paragraph()
                 note.add_run("Note: ").italic = True

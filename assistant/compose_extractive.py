@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer import ANSWERED, Citation, Quote
+from assistant.answer import ANSWERED, QUOTE_SEPARATOR, Citation, Quote
 from assistant.choose import Choice, is_heading, label_of
 from assistant.sentence_choice import Candidate
 from assistant.source_text import inert
@@ -93,14 +93,16 @@ class _Citations:
 
     def n(self, cand: Candidate) -> int:
         # a stretch of several lines is marked line by line on the card and in a briefing
-        lines = " … ".join(line.strip() for line in cand.sentence.split("\n") if line.strip())
+        lines = [line.strip() for line in cand.sentence.split("\n") if line.strip()]
         citation = self._by_chunk.get(cand.hit.chunk_id)
         if citation is None:
-            citation = Citation.from_hit(len(self.all) + 1, cand.hit, lines, cand.section)
+            quote = QUOTE_SEPARATOR.join(lines)
+            citation = Citation.from_hit(len(self.all) + 1, cand.hit, quote, cand.section)
             self.all.append(citation)
             self._by_chunk[cand.hit.chunk_id] = citation
-        elif lines not in citation.quote:
-            citation.quote = f"{citation.quote} … {lines}"
+        else:
+            for line in lines:
+                citation.add_quote(line)
         return citation.n
 
 

@@ -32,9 +32,12 @@ def test_docx_has_heading_summary_quotes_and_references(briefing, tmp_path):
     assert texts[0] == "Varmen i skolerne"
     assert "Sammenfatning" in texts and "Kilder" in texts
     first = briefing.items[0].citation
-    assert any(t.startswith(first.quote) and t.endswith("[1]") for t in texts)
+    bullets = [t for style, t in paragraphs if style == "List Bullet"]
+    # each quoted sentence a bullet of its own, never several joined with " … "
+    assert [t for t in bullets if t.endswith("[1]")] == [f"{s} [1]" for s in first.sentences()]
+    assert not any(" … " in t for t in bullets)
     quoted = [t for style, t in paragraphs if style == "Quote"]
-    for part in first.quote.split(" … "):  # every quoted sentence is in the passage shown
+    for part in first.sentences():  # every quoted sentence is in the passage shown
         assert any(part in t for t in quoted)
     references = [t for t in texts if t.startswith("[1] «")]
     assert references and "24. marts 2025" in references[0] and "sag 24-018452" in references[0]
@@ -89,3 +92,15 @@ def test_a_short_answer_keeps_its_sources_numbers_as_the_briefing_changes(exampl
     answer.direct = ""
     uncertain.add_answer(answer)
     assert not uncertain.answers and uncertain.items, "an uncertain answer adds only sources"
+
+
+def test_a_citation_of_several_sentences_is_summarised_a_sentence_a_line():
+    from assistant.answer import Citation
+
+    citation = Citation(1, "c1", "a.txt", "Byrådet godkendte planen.", "…")
+    citation.add_quote("Udgiften er 2 mio. kr.")
+    citation.add_quote("Byrådet godkendte planen.")  # once
+    doc = Briefing(title="Plan")
+    doc.add(citation)
+    assert doc.summary() == ["Byrådet godkendte planen. [1]", "Udgiften er 2 mio. kr. [1]"]
+    assert "- Udgiften er 2 mio. kr. [1]" in doc.to_markdown()

@@ -19,6 +19,7 @@ from assistant.answer import (
     UNCERTAIN,
     Answer,
     Citation,
+    quoted_sentences,
 )
 from danish.committees import display_committee
 from danish.dates import danish_date
@@ -75,8 +76,8 @@ def answer_markdown(text: str, cited: Collection[int]) -> str:
 def _spans(text: str, quote: str) -> list[tuple[int, int]]:
     """Where the quoted sentence(s) stand in the passage (a quote may join several with …)."""
     spans = []
-    for part in (p.strip() for p in quote.split(" … ")):
-        if part and (at := text.find(part)) >= 0:
+    for part in quoted_sentences(quote):
+        if (at := text.find(part)) >= 0:
             spans.append((at, at + len(part)))
     return sorted(spans)
 
