@@ -15,6 +15,8 @@ from danish.committees import committee_from_question
 from danish.dates import period_from_question
 from vectorstore.filters import SearchFilters
 
+PERIOD, COMMITTEE = "period", "committee"  # the kinds of filter a question can name
+
 
 def filters_from_question(
     question: str,
@@ -28,15 +30,15 @@ def filters_from_question(
     removed them) are not taken."""
     derived: dict[str, str] = {}
     filters = replace(base)
-    if filters.date_from is None and filters.date_to is None and "period" not in skip:
+    if filters.date_from is None and filters.date_to is None and PERIOD not in skip:
         period = period_from_question(question, today)
         if period:
             filters.date_from, filters.date_to = period[0], period[1]
-            derived["period"] = (f"periode {period[0].isoformat()} – {period[1].isoformat()}"
+            derived[PERIOD] = (f"periode {period[0].isoformat()} – {period[1].isoformat()}"
                                  f" («{period[2]}»)")  # fmt: skip
-    if filters.committee is None and "committee" not in skip:
+    if filters.committee is None and COMMITTEE not in skip:
         committee = committee_from_question(question, known_committees)
         if committee:
             filters.committee = committee
-            derived["committee"] = f"udvalg «{committee}»"
+            derived[COMMITTEE] = f"udvalg «{committee}»"
     return filters, derived

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.assistant import turn_from
+from assistant.timewords import COMMITTEE, PERIOD
 from ui import render, session
 from ui.messages import user_message
 from ui.session import ChatTurn
@@ -16,7 +17,7 @@ NO_STORE = (
     "**Tilføj dokumenter**, eller indlæs en mappe fra kommandolinjen:\n\n"
     "```\nreferent ingest MAPPE\n```"
 )
-KINDS_DA = {"period": "periode", "committee": "udvalg"}
+KINDS_DA = {PERIOD: "periode", COMMITTEE: "udvalg"}
 
 
 def add_to_briefing(citation) -> None:
