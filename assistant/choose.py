@@ -33,6 +33,10 @@ LEAD_PASSAGES = 3  # passages whose best sentence goes in first
 # short lines without a sentence's end, but no heading
 _CONTACT = re.compile(r"\d{4}|\d\d \d\d|@|www\.|\bpostboks\b", re.IGNORECASE)
 SUBHEADING_WORDS = 10  # a line without a sentence's end up to this long may head what follows
+# a sentence whose content words are this share of the union of its and a chosen one's says
+# the same again (counted for sentences of at least SAME_MIN_WORDS content words)
+SAME_SHARE = 0.8
+SAME_MIN_WORDS = 4
 DIRECT_FLOOR = 0.75  # a direct answer scores at least this share of the best sentence's
 DIRECT_FLOOR_VALUE = 0.5  # … when it holds the value asked for (an amount, a date, a number)
 # a letterhead's field line ("Kontakt: …", "Dato: …", "Sagsnr.: …"): a fact about the
@@ -93,15 +97,18 @@ class SentenceChooser:
             direct = [best] if best is not None else []
         if self.follow_on and len(direct) == 1 and not direct[0].is_decision:
             direct = [_with_next(direct[0], ranked, direct, DIRECT_FOLLOW_FROM_WORDS)]
-        evidence = self._fill(direct, ranked, hits)
+        evidence = self._fill(direct, ranked, hits, _Words(snapshot))
         if self.follow_on:
             evidence = [_with_next(c, ranked, direct + evidence) for c in evidence]
         pending = _pending(direct + evidence, hits) if kind in ("outcome", "status") else None
         return Choice(kind, ranked, direct, evidence, pending)
 
-    def _fill(self, direct: list[Candidate], ranked: list[Candidate], hits: list[Hit]):
+    def _fill(
+        self, direct: list[Candidate], ranked: list[Candidate], hits: list[Hit], words: _Words
+    ):
         """The best sentence of each of the top passages (retrieval ranks passages better than
-        sentence scores do), then the best ones left; never a bare formal decision."""
+        sentence scores do), then the best ones left; never a bare formal decision, nor one
+        that says again what a chosen one says."""
         chosen: list[Candidate] = []
         per_doc: dict[str, int] = {}
         for c in direct:
@@ -111,7 +118,7 @@ class SentenceChooser:
 
         def add(cand: Candidate) -> bool:
             cand = _under_heading(cand, ranked)
-            if _said(cand, direct + chosen) or _is_formal_decision(cand):
+            if _said(cand, direct + chosen, words) or _is_formal_decision(cand):
                 return False
             chosen.append(cand)
             per_doc[_doc(cand.hit)] = per_doc.get(_doc(cand.hit), 0) + 1
@@ -243,9 +250,32 @@ def _direct_sentence(kind: str, ranked: list[Candidate]) -> Candidate | None:
     return fitting[0][0] if fitting else None
 
 
-def _said(cand: Candidate, chosen: list[Candidate]) -> bool:
-    """Whether a chosen statement already quotes this sentence (alone or within more)."""
-    return any(cand.sentence in c.sentence or c.sentence in cand.sentence for c in chosen)
+class _Words:
+    """A sentence's content words (stemmed, stop words out), each sentence analysed once."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._seen: dict[str, frozenset[str]] = {}
+
+    def __call__(self, sentence: str) -> frozenset[str]:
+        if sentence not in self._seen:
+            self._seen[sentence] = frozenset(self.snapshot.tokenize(sentence))
+        return self._seen[sentence]
+
+
+def _said(cand: Candidate, chosen: list[Candidate], words: _Words | None = None) -> bool:
+    """Whether a chosen statement already quotes this sentence (alone or within more), or,
+    with `words`, says the same in other forms: an item's summary often repeats its
+    description ("… blandt Kultur- og Fritidsudvalgets medlemmer …" and "… blandt
+    medlemmerne af Kultur- og Fritidsudvalget …")."""
+    if any(cand.sentence in c.sentence or c.sentence in cand.sentence for c in chosen):
+        return True
+    if words is None:
+        return False
+    mine = words(cand.sentence)
+    return len(mine) >= SAME_MIN_WORDS and any(
+        len(mine & words(c.sentence)) >= SAME_SHARE * len(mine | words(c.sentence)) for c in chosen
+    )
 
 
 def _with_next(

@@ -177,3 +177,25 @@ def test_an_earlier_decision_of_the_case_is_shown_as_earlier_never_as_the_state(
     assert earlier and earlier[0].earlier == "den 17. marts 2025"
     assert "– Tidligere, den 17. marts 2025: Anbefales over for Byrådet" in composed.text
     assert "Under «Beslutning»: Anbefales" not in composed.text
+
+
+def test_a_sentence_that_says_again_what_a_chosen_one_says_is_left_out(tmp_path):
+    """An item's summary often repeats its description in other word forms: the evidence
+    quotes it once and leaves room for something else."""
+    resume = "Der skal vælges to blandt Kultur- og Fritidsudvalgets medlemmer til Fritidsrådet."
+    again = "Der skal vælges to blandt medlemmerne af Kultur- og Fritidsudvalget til Fritidsrådet."
+    other = "Fritidsrådet rådgiver det politiske niveau om fritidsområdet i kommunen."
+    hits = [
+        passage(
+            "r1", f"Resume: {resume}\nSagsbeskrivelse: {again} {other}",
+            doc="fr", title="Fritidsrådet - valg", section="Resume / Sagsbeskrivelse",
+            committee="Kultur- og Fritidsudvalget", day="2022-01-12",
+        ),
+    ]  # fmt: skip
+    snapshot = small_snapshot(tmp_path / "s", hits)
+    meaning = meanings(**{resume: 0.92, again: 0.91, other: 0.85})
+    choice = SentenceChooser().choose("Hvem skal vælges til Fritidsrådet?", hits, snapshot,
+                                      meanings=meaning)  # fmt: skip
+    quoted = [c.sentence for c in choice.direct + choice.evidence]
+    assert (resume in quoted) != (again in quoted), quoted  # one of the two, not both
+    assert other in quoted
