@@ -124,6 +124,8 @@ def test_search_bad_input(tmp_path):
 
 
 def test_ask_json_and_briefing(tmp_path):
+    from assistant.answer import quoted_sentences
+
     store = memo_store(tmp_path)
     result = runner.invoke(
         app, ["ask", "Hvor mange skriftlige henvendelser kom der om Møllevej?", "--store",
@@ -138,8 +140,10 @@ def test_ask_json_and_briefing(tmp_path):
     texts = [p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs]
     assert texts[0] == "Briefing: Hvor mange skriftlige henvendelser kom der om Møllevej?"
     summary = texts[texts.index("Sammenfatning") + 1 : texts.index("Kilder")]
-    assert summary == [f"{x['quote']} [{x['n']}]" for x in answer["citations"]]
-    assert "er der modtaget 11 skriftlige henvendelser" in summary[0]
+    assert summary == [  # a line per quoted sentence
+        f"{s} [{x['n']}]" for x in answer["citations"] for s in quoted_sentences(x["quote"])
+    ]
+    assert any("er der modtaget 11 skriftlige henvendelser" in line for line in summary)
     assert [t for t in texts if t.startswith("[1] «")] == [
         f"[1] «{c['title']}», {c['committee']}, 27. august 2025, sag {c['case_number']}, "
         f"{c['section']}, kilde: {c['source']}"
