@@ -82,16 +82,16 @@ class JournaledWrites:
     def generation(self) -> str:
         raise NotImplementedError
 
-    def _note(self, ids: Iterable[str]) -> str | None:
-        """Returns the generation the write starts from (None without a journal)."""
+    def _note(self, ids: Iterable[str]) -> bool:
+        """Whether the write is noted: the ids are, before the store writes them."""
         if self.journal is None:
-            return None
+            return False
         self.journal.note(ids)
-        return self.generation()
+        return True
 
-    def _noted(self, found: str | None, after: str) -> None:
-        """`found`: the store's generation just before this write replaced it with `after` (not
-        the one the write started from: another client's write meanwhile must break the
-        chain); None when the write was not noted."""
-        if found is not None and self.journal is not None:
+    def _noted(self, noted: bool, found: str, after: str) -> None:
+        """Record a noted write's generations: `found`, the store's just before this write
+        replaced it with `after` (not the one at the write's start: another client's write
+        meanwhile must break the chain)."""
+        if noted and self.journal is not None:
             self.journal.wrote(found, after)

@@ -94,9 +94,9 @@ class MemoryStore(JournaledWrites):
     def generation(self) -> str:
         return self._generation
 
-    def _bump_generation(self, before: str | None = None) -> None:
+    def _bump_generation(self, noted: bool = False) -> None:
         found, self._generation = self._generation, uuid.uuid4().hex
-        self._noted(found if before is not None else None, self._generation)
+        self._noted(noted, found, self._generation)
 
     def sentences_complete(self) -> bool:
         return self._sentences_complete
@@ -114,7 +114,7 @@ class MemoryStore(JournaledWrites):
         ids = [p.chunk_id for p in passages]
         if len(set(ids)) != len(ids):
             raise ValueError("a chunk id appears twice in one upsert")
-        before = self._note(p.chunk_id for p in passages)
+        noted = self._note(p.chunk_id for p in passages)
         matrix = np.asarray(vectors, dtype=np.float32)
         dim = int(matrix.shape[1])
         if self._dimension is not None and dim != self._dimension:
@@ -124,15 +124,15 @@ class MemoryStore(JournaledWrites):
             self._rows[passage.chunk_id] = (
                 passage.text, passage.metadata.to_chroma(), vector.copy()
             )  # fmt: skip
-        self._bump_generation(before)
+        self._bump_generation(noted)
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        before = self._note(ids)
+        noted = self._note(ids)
         for chunk_id in ids:
             self._rows.pop(chunk_id, None)
         if ids:
-            self._bump_generation(before)
+            self._bump_generation(noted)
 
     def delete_source(self, source: str) -> int:
         ids = self.ids_where({"source": source})
