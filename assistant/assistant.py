@@ -20,7 +20,7 @@ from assistant.errors import EmptyQuestionError
 from assistant.evidence import Evidence, gather
 from assistant.index_coverage import coverage_note
 from assistant.protocols import AnswerStreamer, Composer, QuestionRetriever
-from assistant.question import ParsedQuestion, parse_question
+from assistant.question import ParsedQuestion, known_in, parse_question
 from vectorstore.errors import InvalidQueryError
 from vectorstore.filters import SearchFilters
 from vectorstore.hybrid import SearchResult
@@ -99,7 +99,7 @@ class Assistant:
         """
         history = history or []
         snapshot = self.retriever.snapshot()  # one snapshot for the whole answer
-        parsed = parse_question(question, history, snapshot.committees)
+        parsed = parse_question(question, history, snapshot.committees, known_in(snapshot))
         base = replace(filters) if filters else SearchFilters()
         base.access = access
         try:

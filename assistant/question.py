@@ -7,13 +7,16 @@ once per question, and passed on; no later stage parses the question or the hist
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.conversation import Turn, is_follow_up, previous_cases, retrieval_query
 from assistant.errors import EmptyQuestionError
 from danish.committees import committee_mentioned
-from danish.questions import kind_of
+from danish.questions import QUESTION_STEMS, kind_of
+from danish.spelling import respell
 from vectorstore.hybrid import MAX_QUERY_CHARS
+from vectorstore.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,20 @@ class ParsedQuestion:
     committees: tuple[str, ...] = ()
 
 
-def parse_question(question: str, history: list[Turn], committees: list[str]) -> ParsedQuestion:
-    """`committees`: the names the index holds (a follow-up's committee is matched to them)."""
+def parse_question(
+    question: str,
+    history: list[Turn],
+    committees: list[str],
+    known: Callable[[str], bool] | None = None,
+) -> ParsedQuestion:
+    """`committees`: the names the index holds (a follow-up's committee is matched to them);
+    `known`: whether the index knows a word (a word it does not know, typed with "aa", "ae" or
+    "oe" for å, æ or ø, is written in the Danish spelling it knows)."""
     text = " ".join((question or "").split())[:MAX_QUERY_CHARS]
     if not text:
         raise EmptyQuestionError()
+    if known is not None:
+        text = respell(text, known)
     follow_up = is_follow_up(text, history)
     cases = tuple(previous_cases(history)) if follow_up else ()
     named = tuple(committee_mentioned(text, committees)) if cases else ()
@@ -43,3 +55,14 @@ def parse_question(question: str, history: list[Turn], committees: list[str]) ->
         cases=cases,
         committees=named,
     )
+
+
+def known_in(snapshot: Snapshot) -> Callable[[str], bool]:
+    """Whether the index knows a word: a stop word, a question word, or every stem of it in
+    some passage."""
+
+    def known(word: str) -> bool:
+        stems = snapshot.tokenize(word)
+        return all(s in QUESTION_STEMS or snapshot.doc_freq(s) > 0 for s in stems)
+
+    return known

@@ -9,4 +9,5 @@ questions with. The lowest layer: it imports nothing of ours, and everything may
 - `sections`: the names systems give an agenda item's sections ("Udvalgets beslutning")
 - `doc_types`: the words that name a document's type (referat, dagsorden, notat, …)
 - `questions`: question kinds and the shape of their answers, follow-up cues
+- `spelling`: "aa", "ae", "oe" typed for å, æ, ø
 """

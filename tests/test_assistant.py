@@ -150,6 +150,14 @@ def test_a_named_period_goes_first_and_the_named_body_stays(assistant):
     assert "Varmen i skolerne" in found.result.hits[0].metadata.title
 
 
+def test_a_question_typed_without_danish_letters_is_answered_as_with_them(assistant):
+    plain = assistant.ask("Hvad har byrådet besluttet om varmen i skolerne?")
+    typed = assistant.ask("Hvad har byraadet besluttet om varmen i skolerne?")
+    assert not typed.declined and typed.direct == plain.direct
+    assert typed.question == "Hvad har byrådet besluttet om varmen i skolerne?"
+    assert typed.filters_applied == plain.filters_applied != ""  # the council named
+
+
 def test_a_question_for_an_amount_is_answered_with_one(assistant):
     answer = assistant.ask("Hvor meget koster de energibesparende tiltag i skolerne?")
     assert not answer.declined

@@ -49,6 +49,7 @@ from danish.doc_types import read_doc_type, title_doc_type
 from danish.questions import FUNCTION_WORDS, GENERIC_WORDS, PREPOSITIONS, fits_kind, kind_of
 from danish.sections import decision_maker, is_agenda_section, section_name, split_label
 from danish.sentences import is_absence_note, split_sentences
+from danish.spelling import danish_spellings, respell
 
 OURS = ("ingest", "vectorstore", "assistant", "ui")
 
@@ -466,3 +467,16 @@ def test_a_decision_that_hands_the_case_on_names_the_body(text, body):
     from danish.decisions import ONWARD
 
     assert ONWARD.search(text).group("body") == body
+
+
+def test_aa_ae_oe_typed_for_the_danish_letters():
+    assert danish_spellings("Hvornaar") == ["Hvornår"]
+    assert danish_spellings("Haandvaerker")[0] == "Håndværker"  # all replaced first
+    assert set(danish_spellings("Haandvaerker")) == {"Håndværker", "Håndvaerker", "Haandværker"}
+    assert danish_spellings("AAbent") == ["Åbent"] and danish_spellings("skole") == []
+    known = {"hvornår", "byrådet", "aarhus", "michael", "besluttede"}.__contains__
+    asked = "Hvornaar besluttede byraadet i Aarhus det, Michael?"
+    assert respell(asked, lambda w: known(w.lower())) == (
+        "Hvornår besluttede byrådet i Aarhus det, Michael?"  # known words stay as typed
+    )
+    assert respell("en poesibog", lambda w: False) == "en poesibog"  # no spelling it knows
