@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.sentence_choice import Candidate, candidates
 from danish import questions as qk
-from danish.decisions import FORMAL_DECISION, ONWARD, is_decision, is_recommendation
+from danish.decisions import ONWARD, is_decision, is_formal_decision, is_recommendation
 from vectorstore.records import Hit
 from vectorstore.sentences import DECISION_WORDS
 from vectorstore.snapshot import Snapshot
@@ -416,7 +416,7 @@ def _only_noted(cand: Candidate) -> bool:
 
 
 def _is_formal_decision(cand: Candidate) -> bool:
-    return is_decision(cand.section) and bool(FORMAL_DECISION.fullmatch(cand.sentence.strip()))
+    return is_decision(cand.section) and is_formal_decision(cand.sentence)
 
 
 def _same_case(a: Hit, b: Hit) -> bool:

@@ -68,11 +68,28 @@ def is_filed_recommendation(section: str) -> bool:
 # a decision that only says the item was noted or a recommendation approved: no facts
 FORMAL_DECISION = re.compile(
     r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
+    r"[\w-]+ tog (orienteringen |sagen |punktet )?til efterretning|"
     r"godkendt|anbefales|indstillingen (blev )?godkendt|"
     r"[\w-]+ anbefaler over ?for [\w-]+,? at [\w\s-]{0,80}indstilling(en)? godkendes|"
-    r"[\w-]+ godkendte [\w\s-]{0,60}indstilling(en)?)\.?",
+    r"([\w-]+ )?godkendte [\w\s-]{0,60}indstilling(en)?)\.?",  # "(Med N for …) godkendte X …"
     re.I,
 )
+# how a decision was voted: "Med stemmerne 17 for og 2 imod …", "For stemte: (V), (A) …"
+_VOTE_TALLY = re.compile(r"^med (?:stemmerne )?\d+ (?:stemmer )?for og \d+ imod,?\s+", re.I)
+_VOTE_LIST = re.compile(
+    r"\s*\b(?:for|imod) stemte\b.*$|\s*\bundlod at stemme\b.*$|\s*\bstemte (?:for|imod)\b.*$",
+    re.I | re.S,
+)
+
+
+def is_formal_decision(text: str) -> bool:
+    """Whether a decision only notes the item or approves a recommendation, however it was
+    voted ("Med stemmerne 17 for og 2 imod godkendte byrådet Økonomiudvalgets indstilling.
+    For stemte: (V), (A) …" says no more than "Indstillingen blev godkendt.")."""
+    core = _VOTE_LIST.sub("", _VOTE_TALLY.sub("", " ".join(text.split())))
+    return bool(core) and bool(FORMAL_DECISION.fullmatch(core.strip()))
+
+
 # a decision that hands the case on: "Økonomiudvalget anbefaler over for Byrådet, at …"
 ONWARD = re.compile(
     r"\b(?:anbefaler|anbefales|indstiller|oversendes|sendes videre)\b[^.]{0,40}?"

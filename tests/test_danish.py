@@ -42,6 +42,7 @@ from danish.decisions import (
     is_decision,
     is_filed_decision,
     is_filed_recommendation,
+    is_formal_decision,
     is_recommendation,
     mentions_recommendation,
 )
@@ -276,10 +277,18 @@ def test_the_three_readings_of_a_recommendation(section, is_, mentions, filed):
         ("1.-2. Taget til efterretning.", True),
         ("Indstillingen blev godkendt.", True),
         ("Godkendt, idet udgiften på 2 mio. kr. finansieres af puljen.", False),
+        ("Byrådet tog orienteringen til efterretning.", True),
+        ("Med stemmerne 17 for og 2 imod godkendte byrådet Økonomiudvalgets indstilling. For "
+         "stemte: (V), (A), (C), (D) og Liselott Blixt (UP).", True),
+        ("Med 19 for og 2 imod godkendte Byrådet indstillingen. Imod stemte (Ø) og (F).", True),
+        ("Med stemmerne 12 for og 7 imod besluttede Byrådet at anlægge en cykelsti.", False),
+        ("Byrådet tog orienteringen til efterretning og bad om en ny sag om taksterne.", False),
     ],
-)
+)  # fmt: skip
 def test_a_formal_decision_says_no_facts(decision, formal):
-    assert bool(FORMAL_DECISION.fullmatch(decision)) is formal
+    assert is_formal_decision(decision) is formal
+    if "stem" not in decision:
+        assert bool(FORMAL_DECISION.fullmatch(decision)) is formal
 
 
 def test_a_decision_that_hands_the_case_on():
