@@ -67,7 +67,7 @@ def is_filed_recommendation(section: str) -> bool:
 
 # a decision that only says the item was noted or a recommendation approved: no facts
 FORMAL_DECISION = re.compile(
-    r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|taget til efterretning|"
+    r"(\d[\d.\s-]*)?(orienteringen? (blev )?taget til efterretning|(blev )?taget til efterretning|"
     r"[\w-]+ tog (orienteringen |sagen |punktet )?til efterretning|"
     r"godkendt|anbefales|indstillingen (blev )?godkendt|"
     r"[\w-]+ anbefaler over ?for [\w-]+,? at [\w\s-]{0,80}indstilling(en)? godkendes|"
@@ -82,12 +82,18 @@ _VOTE_LIST = re.compile(
 )
 
 
+# where a decision recorded point by point parts: a bullet, or a point's number after an end
+_POINTS = re.compile(r"\s*•\s*|(?<=[.\s])\s*(?=\d+\.\s)")
+
+
 def is_formal_decision(text: str) -> bool:
-    """Whether a decision only notes the item or approves a recommendation, however it was
-    voted ("Med stemmerne 17 for og 2 imod godkendte byrådet Økonomiudvalgets indstilling.
-    For stemte: (V), (A) …" says no more than "Indstillingen blev godkendt.")."""
+    """Whether a decision only notes the item or approves a recommendation, point by point
+    ("Godkendt • Godkendt") and however it was voted ("Med stemmerne 17 for og 2 imod
+    godkendte byrådet Økonomiudvalgets indstilling. For stemte: (V), (A) …" says no more than
+    "Indstillingen blev godkendt.")."""
     core = _VOTE_LIST.sub("", _VOTE_TALLY.sub("", " ".join(text.split())))
-    return bool(core) and bool(FORMAL_DECISION.fullmatch(core.strip()))
+    points = [p.strip() for p in _POINTS.split(core) if p.strip()]
+    return bool(points) and all(FORMAL_DECISION.fullmatch(p) for p in points)
 
 
 # a decision that hands the case on: "Økonomiudvalget anbefaler over for Byrådet, at …"

@@ -283,11 +283,15 @@ def test_the_three_readings_of_a_recommendation(section, is_, mentions, filed):
         ("Med 19 for og 2 imod godkendte Byrådet indstillingen. Imod stemte (Ø) og (F).", True),
         ("Med stemmerne 12 for og 7 imod besluttede Byrådet at anlægge en cykelsti.", False),
         ("Byrådet tog orienteringen til efterretning og bad om en ny sag om taksterne.", False),
+        ("Godkendt • Godkendt", True),
+        ("1. Godkendt. 2. Godkendt.", True),
+        ("Blev taget til efterretning.", True),
+        ("1. Godkendt. 2. Udvalget ønsker en ny sag om taksterne.", False),
     ],
 )  # fmt: skip
 def test_a_formal_decision_says_no_facts(decision, formal):
     assert is_formal_decision(decision) is formal
-    if "stem" not in decision:
+    if "stem" not in decision and "•" not in decision and "2." not in decision:
         assert bool(FORMAL_DECISION.fullmatch(decision)) is formal
 
 
