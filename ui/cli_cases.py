@@ -1,4 +1,5 @@
-"""Terminal views of a case's history, a list of candidate cases and the news since a date.
+"""The `referent case` and `referent nyt` commands, and their terminal views: a case's history,
+a list of candidate cases and the news since a date.
 
 Document text (titles, decisions) goes into the tables as `rich.text.Text`, never as markup:
 a title holding "[bold]" or "[/]" shows as written.
@@ -6,8 +7,12 @@ a title holding "[bold]" or "[/]" shows as written.
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import date
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -16,6 +21,16 @@ from assistant.case_items import Treatment
 from assistant.cases import CaseHistory, CaseSummary
 from assistant.news import MeetingNews
 from danish.dates import danish_date, format_date
+from ui.cli_base import (
+    AccessOption,
+    StoreOption,
+    UrlOption,
+    access_level,
+    fail,
+    parse_date,
+    retriever_or_exit,
+    settings_or_exit,
+)
 
 QUOTE_CHARS = 300  # a table cell's quote; `--json` gives it whole
 
@@ -65,3 +80,78 @@ def print_news(out: Console, since: date | None, meetings: list[MeetingNews]) ->
 
 def _cut(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def case_cmd(
+    query: Annotated[str, typer.Argument(help="Sagsnummer (fx 24-018452) eller ord fra titlen.")],
+    store: StoreOption = None,
+    chroma_url: UrlOption = None,
+    access: AccessOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sagens forløb som JSON.")] = False,
+) -> None:
+    """Sagens forløb: hvert møde, der har behandlet sagen, med udfald og beslutning, og hvor
+    sagen står nu. Flere sager, der passer, vises som en liste."""
+    from assistant.cases import case_history, find_cases
+
+    settings = settings_or_exit(store_dir=store, chroma_url=chroma_url)
+    access = access_level(access, settings)
+    snapshot = retriever_or_exit(settings).snapshot()
+    found = find_cases(snapshot, query, access)
+    if not found:
+        fail(f"Ingen sag passer på «{query}».")
+    if len(found) > 1:
+        if as_json:
+            rows = [c.to_dict() for c in found]
+            sys.stdout.write(json.dumps({"candidates": rows}, ensure_ascii=False, indent=2) + "\n")
+        else:
+            print_candidates(Console(), query, found)
+        return
+    history = case_history(snapshot, found[0].case_number, access)
+    if history is None:  # the list and the history read one snapshot: not reached
+        fail(f"Ingen sag passer på «{query}».")
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(history.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    print_case(Console(), history)
+
+
+def news_cmd(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Møder efter denne dato (ÅÅÅÅ-MM-DD); ellers efter det næstseneste."
+        ),
+    ] = None,
+    committee: Annotated[str | None, typer.Option(help="Udvalg, fx 'Økonomiudvalget'.")] = None,
+    store: StoreOption = None,
+    chroma_url: UrlOption = None,
+    access: AccessOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Møderne og beslutningerne som JSON.")] = (
+        False
+    ),
+) -> None:
+    """Nyt siden en dato: for hvert møde efter datoen, nyeste først, de beslutninger, der blev
+    truffet, med udfald og kilde."""
+    from assistant.news import committee_rows, default_since, news_since
+
+    settings = settings_or_exit(store_dir=store, chroma_url=chroma_url)
+    access = access_level(access, settings)
+    day = parse_date(since, "--since")
+    snapshot = retriever_or_exit(settings).snapshot()
+    named = committee_rows(snapshot, committee)
+    if named is not None and not (named & snapshot.access_mask(access)).any():
+        fail(f"Intet udvalg i dokumenterne hedder noget med «{committee}».", 2)
+    day = day or default_since(snapshot, committee, access)
+    meetings = news_since(snapshot, day, committee, access)
+    if as_json:
+        payload = {
+            "since": day.isoformat() if day else None,
+            "meetings": [m.to_dict() for m in meetings],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not meetings:
+        Console().print("Ingen møder efter datoen i dokumenterne.")
+        return
+    print_news(Console(), day, meetings)
