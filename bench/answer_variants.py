@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -28,8 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import numpy as np  # noqa: E402
-from ranking_ablation import split_halves  # noqa: E402
+from ranking_ablation import feedback_bm25, split_halves  # noqa: E402
 
 import assistant.choose as choose  # noqa: E402
 import assistant.confidence as confidence  # noqa: E402
@@ -38,7 +36,6 @@ from assistant.assistant import Assistant  # noqa: E402
 from assistant.evaluate import answer_figures, evaluate_answers, load_questions  # noqa: E402
 from ui.config import load_settings  # noqa: E402
 from ui.factory import build_retriever  # noqa: E402
-from vectorstore import postings  # noqa: E402
 from vectorstore.snapshot import Snapshot  # noqa: E402
 
 
@@ -84,32 +81,6 @@ def _direct_cosine(self, s):
     return near + self.answer_coverage_weight * s.coverage
 
 
-def _feedback_bm25(self, query: str, k: int, mask=None):
-    """BM25 with pseudo-relevance feedback (RM3-like): the best 5 passages' 8 top terms by
-    tf·idf added with weight 0.2."""
-    first = SHIPPED_BM25(self, query, max(k, 5), mask)
-    tokens = self.tokenize(query)
-    if not first or not tokens:
-        return SHIPPED_BM25(self, query, k, mask)
-    weights: Counter[str] = Counter()
-    for passage in self.get([chunk_id for chunk_id, _ in first[:5]]):
-        words = self.tokenize(passage.text)
-        for word, n in Counter(words).items():
-            if word not in tokens and not word.isdigit():
-                weights[word] += n / len(words) * self.idf(word)
-    extra = [w for w, _ in weights.most_common(8)]
-    parts, corpus = self._lexical
-    scores = postings.scores(tokens, parts, self.starts[:-1], self.n_rows, corpus)
-    if extra:
-        more = postings.scores(extra, parts, self.starts[:-1], self.n_rows, corpus)
-        scores = scores + 0.2 * more * (len(tokens) / len(extra))
-    if mask is not None:
-        scores = np.where(mask, scores, 0.0)
-    k = min(k, int((scores > 0).sum()))
-    return self._best(scores, k) if k > 0 else []
-
-
-SHIPPED_BM25 = Snapshot.bm25_search
 VARIANTS: dict[str, Callable[[], object]] = {
     "decision bonus 0.1 → 0.2": lambda: mock.patch.object(
         sentence_choice, "DECISION_BONUS", (0.3, 0.2)
@@ -130,7 +101,7 @@ VARIANTS: dict[str, Callable[[], object]] = {
         confidence.ConfidencePolicy, "answer_score", _direct_cosine
     ),
     "BM25 with pseudo-relevance feedback": lambda: mock.patch.object(
-        Snapshot, "bm25_search", _feedback_bm25
+        Snapshot, "bm25_search", feedback_bm25
     ),
 }
 
