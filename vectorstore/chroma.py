@@ -175,18 +175,17 @@ class ChromaStore(JournaledWrites):
             meta["dimension"] = dim
             self.collection.modify(metadata=meta)
 
-    def _bump_generation(self, noted: bool = False) -> None:
-        """Mark the contents as changed, so index snapshots know they are stale; a `noted`
-        write is recorded in the change journal with the generation read just before it is
-        replaced: a client that wrote meanwhile (another host on the same server) changed it,
-        and the record breaks the chain, where the generation at the write's start would hide
-        that write from the next publish. (Chroma has no compare-and-set: a write between this
-        read and the modify can still go unseen.)"""
+    def _new_generation(self) -> tuple[str, str]:
+        """Mark the contents as changed, so index snapshots know they are stale. The
+        generation is read from the server just before it is replaced: a client that wrote
+        meanwhile (another host on the same server) changed it, and the journal's chain breaks.
+        (Chroma has no compare-and-set: a write between this read and the modify can still go
+        unseen.)"""
         meta = dict(self._fresh().metadata or {})
         found = str(meta.get("generation", ""))
         meta["generation"] = uuid.uuid4().hex
         self.collection.modify(metadata=meta)
-        self._noted(noted, found, meta["generation"])
+        return found, meta["generation"]
 
     def sentences_complete(self) -> bool:
         """Whether every passage's sentences have stored vectors (made by this version of
@@ -218,25 +217,23 @@ class ChromaStore(JournaledWrites):
             # Chroma refuses a repeated id within one batch only; across batches the later
             # one would silently win, so whether it fails would depend on the batch size
             raise ValueError("a chunk id appears twice in one upsert")
-        noted = self._note(p.chunk_id for p in passages)
-        self._record_dimension(int(vectors.shape[1]))
-        order = list(range(len(passages)))
-        for idx in _batches(order, self.max_batch_size):
-            self.collection.upsert(
-                ids=[passages[i].chunk_id for i in idx],
-                embeddings=vectors[list(idx)],
-                documents=[passages[i].text for i in idx],
-                metadatas=[passages[i].metadata.to_chroma() for i in idx],
-            )
-        self._bump_generation(noted)
+        with self._journaled(p.chunk_id for p in passages):
+            self._record_dimension(int(vectors.shape[1]))
+            for idx in _batches(list(range(len(passages))), self.max_batch_size):
+                self.collection.upsert(
+                    ids=[passages[i].chunk_id for i in idx],
+                    embeddings=vectors[list(idx)],
+                    documents=[passages[i].text for i in idx],
+                    metadatas=[passages[i].metadata.to_chroma() for i in idx],
+                )
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        noted = self._note(ids)
-        for batch in _batches(ids, self.max_batch_size):
-            self.collection.delete(ids=list(batch))
-        if ids:
-            self._bump_generation(noted)
+        if not ids:
+            return
+        with self._journaled(ids):
+            for batch in _batches(ids, self.max_batch_size):
+                self.collection.delete(ids=list(batch))
 
     def delete_source(self, source: str) -> int:
         ids = self.ids_where({"source": source})

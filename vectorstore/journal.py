@@ -11,7 +11,8 @@ writer holds, and is cleared once a snapshot that includes the changes is curren
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 NAME = "changes.log"
@@ -73,25 +74,33 @@ class ChangeJournal:
 
 
 class JournaledWrites:
-    """What a store does for the journal a publisher attaches to it (`store.journal`): note the
-    ids before writing them (`_note`), then the generations the write went between
-    (`_noted`). Without a journal both do nothing."""
+    """What a store does for the journal a publisher attaches to it (`store.journal`): a write
+    runs inside `_journaled(ids)`, which notes the ids before it and records the generations it
+    went between after it (without a journal, it only changes the generation). A store says how
+    it replaces its generation (`_new_generation`)."""
 
     journal: ChangeJournal | None = None
 
     def generation(self) -> str:
         raise NotImplementedError
 
-    def _note(self, ids: Iterable[str]) -> bool:
-        """Whether the write is noted: the ids are, before the store writes them."""
-        if self.journal is None:
-            return False
-        self.journal.note(ids)
-        return True
+    def _new_generation(self) -> tuple[str, str]:
+        """Give the store a new generation; (the one found just before, the new one)."""
+        raise NotImplementedError
 
-    def _noted(self, noted: bool, found: str, after: str) -> None:
-        """Record a noted write's generations: `found`, the store's just before this write
-        replaced it with `after` (not the one at the write's start: another client's write
-        meanwhile must break the chain)."""
+    @contextmanager
+    def _journaled(self, ids: Iterable[str]) -> Iterator[None]:
+        """Around one write of these ids: noted before, the generation changed after (not
+        when the write fails). The generation recorded as the write's start is the one found
+        just before it is replaced, not the one at the start: another client's write meanwhile
+        must break the chain."""
+        noted = self.journal is not None
+        if noted:
+            self.journal.note(ids)
+        yield
+        self._bump_generation(noted)
+
+    def _bump_generation(self, noted: bool = False) -> None:
+        found, after = self._new_generation()
         if noted and self.journal is not None:
             self.journal.wrote(found, after)

@@ -94,9 +94,9 @@ class MemoryStore(JournaledWrites):
     def generation(self) -> str:
         return self._generation
 
-    def _bump_generation(self, noted: bool = False) -> None:
+    def _new_generation(self) -> tuple[str, str]:
         found, self._generation = self._generation, uuid.uuid4().hex
-        self._noted(noted, found, self._generation)
+        return found, self._generation
 
     def sentences_complete(self) -> bool:
         return self._sentences_complete
@@ -114,25 +114,24 @@ class MemoryStore(JournaledWrites):
         ids = [p.chunk_id for p in passages]
         if len(set(ids)) != len(ids):
             raise ValueError("a chunk id appears twice in one upsert")
-        noted = self._note(p.chunk_id for p in passages)
         matrix = np.asarray(vectors, dtype=np.float32)
         dim = int(matrix.shape[1])
         if self._dimension is not None and dim != self._dimension:
             raise ValueError(f"the store holds {self._dimension}-dimensional vectors, not {dim}")
-        self._dimension = dim
-        for passage, vector in zip(passages, matrix, strict=True):
-            self._rows[passage.chunk_id] = (
-                passage.text, passage.metadata.to_chroma(), vector.copy()
-            )  # fmt: skip
-        self._bump_generation(noted)
+        with self._journaled(ids):
+            self._dimension = dim
+            for passage, vector in zip(passages, matrix, strict=True):
+                self._rows[passage.chunk_id] = (
+                    passage.text, passage.metadata.to_chroma(), vector.copy()
+                )  # fmt: skip
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        noted = self._note(ids)
-        for chunk_id in ids:
-            self._rows.pop(chunk_id, None)
-        if ids:
-            self._bump_generation(noted)
+        if not ids:
+            return
+        with self._journaled(ids):
+            for chunk_id in ids:
+                self._rows.pop(chunk_id, None)
 
     def delete_source(self, source: str) -> int:
         ids = self.ids_where({"source": source})
